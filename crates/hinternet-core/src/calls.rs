@@ -1,0 +1,186 @@
+//! The WinINet entry points that work on any handle, by handle value: their checks, in native
+//! order, and their dispatch. Both front doors come through here (the C shim directly, the
+//! Rust API for its handle-level functions), so each semantic lives once.
+//!
+//! Buffers handed to a call that may pend must outlive it: they are taken by value (`B: AsMut`)
+//! and handed back with the result.
+
+use std::future::poll_fn;
+use std::sync::Arc;
+
+use tokio::io::ReadBuf;
+
+use crate::consts::*;
+use crate::dispatch::{Outcome, Pend, bool_result, dispatch};
+use crate::engine::{Engine, OpenParams};
+use crate::ops::HandleOps;
+use crate::status::{AsyncResult, SharedCallback};
+use crate::{Error, FindData, Handle, Result};
+
+/// InternetOpen.
+pub fn internet_open(engine: &Engine, params: OpenParams) -> Result<Handle> {
+    engine.open_root(params)
+}
+
+/// InternetCloseHandle.
+pub fn internet_close_handle(engine: &Engine, raw: u64) -> Result<()> {
+    engine.close(raw)
+}
+
+/// InternetSetStatusCallback: returns the previous callback.
+pub fn internet_set_status_callback(
+    engine: &Engine,
+    raw: u64,
+    callback: Option<SharedCallback>,
+) -> Result<Option<SharedCallback>> {
+    engine.set_callback(raw, callback)
+}
+
+/// Reads until `buf` is full or the data ends (InternetReadFile's synchronous contract).
+pub async fn read_fill(ops: &Arc<dyn HandleOps>, buf: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        let mut rb = ReadBuf::new(&mut buf[filled..]);
+        poll_fn(|cx| ops.poll_read(cx, &mut rb)).await?;
+        let n = rb.filled().len();
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    Ok(filled)
+}
+
+/// Reads what is available now, waiting only when nothing is (0 = end of data).
+pub async fn read_some(ops: &Arc<dyn HandleOps>, buf: &mut [u8]) -> Result<usize> {
+    let mut rb = ReadBuf::new(buf);
+    poll_fn(|cx| ops.poll_read(cx, &mut rb)).await?;
+    Ok(rb.filled().len())
+}
+
+/// Writes all of `buf`.
+pub async fn write_all(ops: &Arc<dyn HandleOps>, buf: &[u8]) -> Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        let n = poll_fn(|cx| ops.poll_write(cx, &buf[done..])).await?;
+        if n == 0 {
+            return Err(Error::new(ERROR_INTERNET_CONNECTION_ABORTED));
+        }
+        done += n;
+    }
+    Ok(done)
+}
+
+/// InternetReadFile: fills `buf` or reads to the end of the data. In async mode it completes at
+/// once when buffered data suffices, else pends; `complete` then receives the byte count (and
+/// the buffer) before REQUEST_COMPLETE {1, 0} is sent.
+pub fn internet_read_file<B>(
+    engine: &Engine,
+    raw: u64,
+    buf: B,
+    complete: impl FnOnce(&Result<(usize, B)>) + Send + 'static,
+) -> Outcome<(usize, B)>
+where
+    B: AsMut<[u8]> + Send + 'static,
+{
+    let call = match engine.enter(raw) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let ops = Arc::clone(call.ops());
+    let mut buf = buf;
+    let fut = async move {
+        let n = read_fill(&ops, buf.as_mut()).await?;
+        Ok((n, buf))
+    };
+    dispatch(call, Pend::WhenWaiting, fut, move |r| {
+        complete(&r);
+        bool_result(&r)
+    })
+}
+
+/// InternetWriteFile: writes all of `buf`.
+pub fn internet_write_file<B>(
+    engine: &Engine,
+    raw: u64,
+    buf: B,
+    complete: impl FnOnce(&Result<usize>) + Send + 'static,
+) -> Outcome<usize>
+where
+    B: AsRef<[u8]> + Send + 'static,
+{
+    let call = match engine.enter(raw) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let ops = Arc::clone(call.ops());
+    let fut = async move { write_all(&ops, buf.as_ref()).await };
+    dispatch(call, Pend::WhenWaiting, fut, move |r| {
+        complete(&r);
+        bool_result(&r)
+    })
+}
+
+/// InternetQueryDataAvailable. In async mode REQUEST_COMPLETE carries the byte count in
+/// `dwError`, as native does.
+pub fn internet_query_data_available(
+    engine: &Engine,
+    raw: u64,
+    complete: impl FnOnce(&Result<u64>) + Send + 'static,
+) -> Outcome<u64> {
+    let call = match engine.enter(raw) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let ops = Arc::clone(call.ops());
+    let fut = async move { ops.query_data_available().await };
+    dispatch(call, Pend::WhenWaiting, fut, move |r| {
+        complete(&r);
+        match &r {
+            Ok(n) => AsyncResult {
+                result: 1,
+                error: u32::try_from(*n).unwrap_or(u32::MAX),
+            },
+            Err(e) => AsyncResult {
+                result: 0,
+                error: e.code(),
+            },
+        }
+    })
+}
+
+/// InternetFindNextFile.
+pub fn internet_find_next_file(
+    engine: &Engine,
+    raw: u64,
+    complete: impl FnOnce(&Result<FindData>) + Send + 'static,
+) -> Outcome<FindData> {
+    let call = match engine.enter(raw) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let ops = Arc::clone(call.ops());
+    let fut = async move { ops.find_next_file().await };
+    dispatch(call, Pend::WhenWaiting, fut, move |r| {
+        complete(&r);
+        bool_result(&r)
+    })
+}
+
+/// InternetSetFilePointer (always synchronous): returns the new position.
+pub fn internet_set_file_pointer(
+    engine: &Engine,
+    raw: u64,
+    distance: i64,
+    method: u32,
+) -> Result<u64> {
+    let call = engine.enter(raw)?;
+    if method > FILE_END {
+        return Err(Error::new(ERROR_INVALID_PARAMETER));
+    }
+    let ops = Arc::clone(call.ops());
+    let token = call.node().cancelled().clone();
+    engine.block_on(crate::dispatch::cancellable(token, async move {
+        ops.set_file_pointer(distance, method).await
+    }))
+}

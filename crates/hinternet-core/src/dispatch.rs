@@ -1,0 +1,117 @@
+//! The one place where sync and async mode split.
+//!
+//! Sync mode: the operation runs to completion on the calling thread (its I/O driven by the
+//! engine runtime), so status callbacks arrive on that thread during the call and there is no
+//! REQUEST_COMPLETE. Async mode (INTERNET_FLAG_ASYNC on the root): an operation that cannot
+//! finish at once is left running as a task and the call answers `Pending` (the front door
+//! returns FALSE/NULL with ERROR_IO_PENDING); when it ends, the outputs are written and
+//! INTERNET_STATUS_REQUEST_COMPLETE is sent on the handle from a worker thread.
+//!
+//! Every operation races the handle's cancellation token: closing the handle completes a pending
+//! operation with ERROR_INTERNET_OPERATION_CANCELLED.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::consts::ERROR_INTERNET_OPERATION_CANCELLED;
+use crate::engine::Call;
+use crate::status::{AsyncResult, StatusEvent};
+use crate::{Error, Result};
+
+/// How an operation behaves in async mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pend {
+    /// Always answers pending and completes through REQUEST_COMPLETE (HttpSendRequest,
+    /// InternetOpenUrl, the FTP session functions).
+    Always,
+    /// Completes at once (no REQUEST_COMPLETE) when it can finish without waiting, as reads
+    /// served from buffered data do; pends otherwise.
+    WhenWaiting,
+}
+
+/// What a dispatched call answered.
+#[derive(Debug)]
+pub enum Outcome<T> {
+    /// It finished during the call.
+    Done(Result<T>),
+    /// It is running; REQUEST_COMPLETE follows.
+    Pending,
+}
+
+impl<T> Outcome<T> {
+    /// The result of a finished call; `ERROR_IO_PENDING` for a pending one.
+    pub fn into_result(self) -> Result<T> {
+        match self {
+            Outcome::Done(r) => r,
+            Outcome::Pending => Err(Error::new(crate::consts::ERROR_IO_PENDING)),
+        }
+    }
+}
+
+/// Runs `fut` until it ends or `token` is cancelled (then: ERROR_INTERNET_OPERATION_CANCELLED).
+pub async fn cancellable<T>(
+    token: CancellationToken,
+    fut: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    tokio::select! {
+        biased;
+        _ = token.cancelled() => Err(Error::new(ERROR_INTERNET_OPERATION_CANCELLED)),
+        r = fut => r,
+    }
+}
+
+/// Runs an operation on the handle `call` holds, in the handle's session mode.
+///
+/// `complete` runs only for a pending operation, when it ends: it writes the caller's outputs
+/// and returns the INTERNET_ASYNC_RESULT; REQUEST_COMPLETE is sent after it returns, and the
+/// call ends (a close that happened meanwhile then sends HANDLE_CLOSING, after it).
+pub fn dispatch<T, F, C>(call: Call, pend: Pend, fut: F, complete: C) -> Outcome<T>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T>> + Send + 'static,
+    C: FnOnce(Result<T>) -> AsyncResult + Send + 'static,
+{
+    let engine = call.engine().clone();
+    let token = call.node().cancelled().clone();
+    let node = std::sync::Arc::clone(call.node());
+    if !node.session().is_async() {
+        let r = engine.block_on(cancellable(token, fut));
+        drop(call);
+        return Outcome::Done(r);
+    }
+    let mut fut: Pin<Box<dyn Future<Output = Result<T>> + Send>> =
+        Box::pin(cancellable(token, fut));
+    let rt = engine.runtime();
+    if pend == Pend::WhenWaiting {
+        let _enter = rt.enter();
+        if let Poll::Ready(r) = fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            drop(call);
+            return Outcome::Done(r);
+        }
+    }
+    rt.spawn(async move {
+        let r = fut.await;
+        let result = complete(r);
+        node.notify(|| StatusEvent::RequestComplete(result));
+        call.finish().await;
+    });
+    Outcome::Pending
+}
+
+/// The INTERNET_ASYNC_RESULT of an operation that yields nothing but success: {1, 0} or
+/// {0, code}.
+pub fn bool_result<T>(r: &Result<T>) -> AsyncResult {
+    match r {
+        Ok(_) => AsyncResult {
+            result: 1,
+            error: 0,
+        },
+        Err(e) => AsyncResult {
+            result: 0,
+            error: e.code(),
+        },
+    }
+}

@@ -1,0 +1,118 @@
+//! The protocol table: URL schemes and InternetConnect services to the protocol leaves that
+//! serve them (like curl's scheme table). The core names no protocol; the root crate registers
+//! them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use async_trait::async_trait;
+
+use crate::consts::*;
+use crate::engine::Call;
+use crate::{Error, Handle, Result};
+
+/// What InternetOpenUrl hands a protocol: the URL already cracked by the URL crate.
+#[derive(Debug, Clone, Default)]
+pub struct UrlRequest {
+    /// The whole URL as given.
+    pub url: String,
+    /// The scheme, lower case.
+    pub scheme: String,
+    /// Host (empty for `file:` URLs without one).
+    pub host: String,
+    /// Port (0 = the scheme's default).
+    pub port: u16,
+    /// User name from the URL, if any.
+    pub user: Option<String>,
+    /// Password from the URL, if any.
+    pub password: Option<String>,
+    /// The path, as the protocol needs it (for `file:` a local path).
+    pub path: String,
+    /// The query / fragment part, if any.
+    pub extra: String,
+    /// Extra request headers (HTTP).
+    pub headers: Option<String>,
+    /// INTERNET_FLAG_*.
+    pub flags: u32,
+    /// The context of the returned handle.
+    pub context: usize,
+}
+
+/// What InternetConnect hands a protocol.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectRequest {
+    /// Server name.
+    pub server: String,
+    /// Port (0 = the service's default).
+    pub port: u16,
+    /// User name.
+    pub user: Option<String>,
+    /// Password.
+    pub password: Option<String>,
+    /// INTERNET_FLAG_*.
+    pub flags: u32,
+    /// The context of the returned handle.
+    pub context: usize,
+}
+
+/// A protocol leaf.
+#[async_trait]
+pub trait Protocol: Send + Sync + 'static {
+    /// A short name for diagnostics ("file", "http", "ftp").
+    fn name(&self) -> &'static str;
+
+    /// InternetOpenUrl for one of this protocol's schemes: creates the returned handle (and any
+    /// hidden parent) below the root `root` is a call on.
+    async fn open_url(&self, root: &Call, request: UrlRequest) -> Result<Handle>;
+
+    /// InternetConnect with this protocol's service.
+    async fn connect(&self, _root: &Call, _request: ConnectRequest) -> Result<Handle> {
+        Err(Error::new(ERROR_INTERNET_INVALID_OPERATION))
+    }
+}
+
+/// Schemes and services to protocols.
+#[derive(Default)]
+pub struct Registry {
+    schemes: RwLock<HashMap<String, Arc<dyn Protocol>>>,
+    services: RwLock<HashMap<u32, Arc<dyn Protocol>>>,
+}
+
+impl Registry {
+    /// Registers `protocol` for the given (lower-case) URL schemes and InternetConnect services.
+    pub fn register(&self, schemes: &[&str], services: &[u32], protocol: Arc<dyn Protocol>) {
+        let mut s = self.schemes.write().unwrap_or_else(|p| p.into_inner());
+        for scheme in schemes {
+            s.insert(scheme.to_ascii_lowercase(), Arc::clone(&protocol));
+        }
+        let mut v = self.services.write().unwrap_or_else(|p| p.into_inner());
+        for service in services {
+            v.insert(*service, Arc::clone(&protocol));
+        }
+    }
+
+    /// The protocol for a scheme; `ERROR_INTERNET_UNRECOGNIZED_SCHEME` when none serves it.
+    pub fn for_scheme(&self, scheme: &str) -> Result<Arc<dyn Protocol>> {
+        let s = self.schemes.read().unwrap_or_else(|p| p.into_inner());
+        s.get(&scheme.to_ascii_lowercase())
+            .cloned()
+            .ok_or_else(|| Error::new(ERROR_INTERNET_UNRECOGNIZED_SCHEME))
+    }
+
+    /// The protocol for an InternetConnect service; `ERROR_INVALID_PARAMETER` when none.
+    pub fn for_service(&self, service: u32) -> Result<Arc<dyn Protocol>> {
+        let s = self.services.read().unwrap_or_else(|p| p.into_inner());
+        s.get(&service)
+            .cloned()
+            .ok_or_else(|| Error::new(ERROR_INVALID_PARAMETER))
+    }
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.schemes.read().unwrap_or_else(|p| p.into_inner());
+        let mut names: Vec<_> = s.keys().cloned().collect();
+        names.sort();
+        f.debug_struct("Registry").field("schemes", &names).finish()
+    }
+}
