@@ -144,6 +144,12 @@ pub trait StatusCallback: Send + Sync + 'static {
 /// A shared status callback.
 pub type SharedCallback = Arc<dyn StatusCallback>;
 
+impl fmt::Debug for dyn StatusCallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StatusCallback")
+    }
+}
+
 /// A [`StatusCallback`] made from a closure.
 pub struct FnCallback<F>(pub F);
 

@@ -1,0 +1,21 @@
+//! The protocol leaves this crate plugs into the engine.
+
+use std::sync::{Arc, OnceLock};
+
+use hinternet_core::Engine;
+
+/// Registers the built-in protocols (`file:`) on an engine.
+pub fn register_all(engine: &Engine) {
+    engine
+        .registry()
+        .register(&["file"], &[], Arc::new(hinternet_file::FileProtocol));
+}
+
+/// The process-wide engine with every built-in protocol registered. The C front door and the
+/// Rust API both run on it.
+pub fn engine() -> &'static Engine {
+    static READY: OnceLock<()> = OnceLock::new();
+    let engine = Engine::global();
+    READY.get_or_init(|| register_all(engine));
+    engine
+}

@@ -1,0 +1,124 @@
+//! WinINet entry points by handle value, for front doors that speak WinINet (the C shim) and
+//! for tests that drive the engine the way a C program does. The handle-generic ones come from
+//! the core; the URL-aware ones (InternetOpenUrl) live here, where the URL crate and the
+//! protocol table meet.
+
+pub use hinternet_core::calls::*;
+pub use hinternet_core::dispatch::{Outcome, Pend};
+
+use hinternet_core::consts::*;
+use hinternet_core::dispatch::dispatch;
+use hinternet_core::registry::{Protocol, UrlRequest};
+use hinternet_core::status::AsyncResult;
+use hinternet_core::{Engine, Error, Handle, HandleKind, Result};
+use std::sync::Arc;
+
+/// Cracks a URL for InternetOpenUrl and finds the protocol that serves its scheme.
+fn prepare_open_url(
+    engine: &Engine,
+    url: &str,
+    headers: Option<&str>,
+    flags: u32,
+    context: usize,
+) -> Result<(Arc<dyn Protocol>, UrlRequest)> {
+    if url.is_empty() {
+        return Err(Error::new(ERROR_INVALID_PARAMETER));
+    }
+    let mut request = crate_url_request(url)?;
+    let protocol = engine.registry().for_scheme(&request.scheme)?;
+    request.headers = headers.map(str::to_owned);
+    request.flags = flags;
+    request.context = context;
+    Ok((protocol, request))
+}
+
+/// The URL as a protocol needs it, through the URL crate.
+fn crate_url_request(url: &str) -> Result<UrlRequest> {
+    hinternet_url_request(url)
+}
+
+/// InternetOpenUrl, by handle value. Checks in native order: the handle (ERROR_INVALID_HANDLE),
+/// its type (must be a root: ERROR_INTERNET_INCORRECT_HANDLE_TYPE), the URL. In async mode it
+/// always pends; REQUEST_COMPLETE carries the new handle in `dwResult`.
+pub fn internet_open_url(
+    engine: &Engine,
+    root: u64,
+    url: &str,
+    headers: Option<&str>,
+    flags: u32,
+    context: usize,
+    complete: impl FnOnce(&Result<Handle>) + Send + 'static,
+) -> Outcome<Handle> {
+    let prepared = engine
+        .enter_kind(root, |k| k == HandleKind::Internet)
+        .and_then(|call| {
+            let (protocol, request) = prepare_open_url(engine, url, headers, flags, context)?;
+            let inner = engine.enter(root)?;
+            Ok((call, inner, protocol, request))
+        });
+    let (call, inner, protocol, request) = match prepared {
+        Ok(p) => p,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let fut = async move {
+        let r = protocol.open_url(&inner, request).await;
+        inner.finish().await;
+        r
+    };
+    dispatch(call, Pend::Always, fut, move |r| {
+        complete(&r);
+        match &r {
+            Ok(h) => AsyncResult {
+                result: h.as_raw(),
+                error: 0,
+            },
+            Err(e) => AsyncResult {
+                result: 0,
+                error: e.code(),
+            },
+        }
+    })
+}
+
+/// InternetOpenUrl for async Rust callers: the same checks, awaited in the caller's task.
+pub async fn open_url_async(
+    engine: &Engine,
+    root: u64,
+    url: &str,
+    headers: Option<&str>,
+    flags: u32,
+    context: usize,
+) -> Result<Handle> {
+    let call = engine.enter_kind(root, |k| k == HandleKind::Internet)?;
+    let (protocol, request) = prepare_open_url(engine, url, headers, flags, context)?;
+    let token = call.node().cancelled().clone();
+    let r = hinternet_core::dispatch::cancellable(token, protocol.open_url(&call, request)).await;
+    call.finish().await;
+    r
+}
+
+/// Cracks `url` into what a protocol needs. (Interim: replaced by the URL crate's crack.)
+fn hinternet_url_request(url: &str) -> Result<UrlRequest> {
+    let (scheme, rest) = url
+        .split_once(':')
+        .ok_or_else(|| Error::new(ERROR_INTERNET_UNRECOGNIZED_SCHEME))?;
+    let rest = rest
+        .strip_prefix("//")
+        .ok_or_else(|| Error::new(ERROR_INTERNET_INVALID_URL))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    Ok(UrlRequest {
+        url: url.to_owned(),
+        scheme: scheme.to_ascii_lowercase(),
+        host: host.to_owned(),
+        path: path.to_owned(),
+        ..UrlRequest::default()
+    })
+}
+
+/// Registers the built-in protocols on an engine (the process-wide engine has them already).
+pub fn register_builtin(engine: &Engine) {
+    crate::protocols::register_all(engine);
+}
