@@ -65,7 +65,7 @@ pub fn internet_open_url(
         inner.finish().await;
         r
     };
-    dispatch(call, Pend::Always, fut, move |r| {
+    dispatch(call, Pend::Always, Some(context), fut, move |r| {
         complete(&r);
         match &r {
             Ok(h) => AsyncResult {

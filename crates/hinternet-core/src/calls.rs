@@ -93,7 +93,7 @@ where
         let n = read_fill(&ops, buf.as_mut()).await?;
         Ok((n, buf))
     };
-    dispatch(call, Pend::WhenWaiting, fut, move |r| {
+    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
         complete(&r);
         bool_result(&r)
     })
@@ -115,7 +115,7 @@ where
     };
     let ops = Arc::clone(call.ops());
     let fut = async move { write_all(&ops, buf.as_ref()).await };
-    dispatch(call, Pend::WhenWaiting, fut, move |r| {
+    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
         complete(&r);
         bool_result(&r)
     })
@@ -134,7 +134,7 @@ pub fn internet_query_data_available(
     };
     let ops = Arc::clone(call.ops());
     let fut = async move { ops.query_data_available().await };
-    dispatch(call, Pend::WhenWaiting, fut, move |r| {
+    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
         complete(&r);
         match &r {
             Ok(n) => AsyncResult {
@@ -161,7 +161,7 @@ pub fn internet_find_next_file(
     };
     let ops = Arc::clone(call.ops());
     let fut = async move { ops.find_next_file().await };
-    dispatch(call, Pend::WhenWaiting, fut, move |r| {
+    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
         complete(&r);
         bool_result(&r)
     })

@@ -66,9 +66,16 @@ pub async fn cancellable<T>(
 /// Runs an operation on the handle `call` holds, in the handle's session mode.
 ///
 /// `complete` runs only for a pending operation, when it ends: it writes the caller's outputs
-/// and returns the INTERNET_ASYNC_RESULT; REQUEST_COMPLETE is sent after it returns, and the
-/// call ends (a close that happened meanwhile then sends HANDLE_CLOSING, after it).
-pub fn dispatch<T, F, C>(call: Call, pend: Pend, fut: F, complete: C) -> Outcome<T>
+/// and returns the INTERNET_ASYNC_RESULT; REQUEST_COMPLETE is sent after it returns (on the
+/// call's handle, with `context` when given, else the handle's own context), and the call ends
+/// (a close that happened meanwhile then sends HANDLE_CLOSING, after it).
+pub fn dispatch<T, F, C>(
+    call: Call,
+    pend: Pend,
+    context: Option<usize>,
+    fut: F,
+    complete: C,
+) -> Outcome<T>
 where
     T: Send + 'static,
     F: Future<Output = Result<T>> + Send + 'static,
@@ -95,7 +102,11 @@ where
     rt.spawn(async move {
         let r = fut.await;
         let result = complete(r);
-        node.notify(|| StatusEvent::RequestComplete(result));
+        let event = || StatusEvent::RequestComplete(result);
+        match context {
+            Some(ctx) => node.notify_as(ctx, event),
+            None => node.notify(event),
+        }
         call.finish().await;
     });
     Outcome::Pending

@@ -217,6 +217,24 @@ impl Node {
         });
     }
 
+    /// Sends a notification on this handle with another context value: the calls that create a
+    /// handle (InternetOpenUrl) report their completion on the handle they were made on, with
+    /// the context given to the call.
+    pub fn notify_as(&self, context: usize, make: impl FnOnce() -> StatusEvent) {
+        if context == 0 {
+            return;
+        }
+        let Some(callback) = self.current_callback() else {
+            return;
+        };
+        self.deliver(Queued {
+            callback,
+            handle: self.handle,
+            context,
+            event: make(),
+        });
+    }
+
     /// Sends HANDLE_CREATED for `child` through this (the parent's) callback, with the child's
     /// context, as native WinINet does.
     pub(crate) fn notify_created(&self, child: Handle, child_context: usize) {
