@@ -260,3 +260,27 @@ async fn closing_the_internet_invalidates_open_resources() {
     let e = r.read(&mut b).await.unwrap_err();
     assert_eq!(error_of(&e).unwrap().code(), ERROR_INVALID_HANDLE);
 }
+
+#[tokio::test]
+async fn dropping_a_resource_closes_its_handle() {
+    let (_d, url) = temp_file(b"abc");
+    let engine = hinternet_core::Engine::new();
+    let inet = Internet::builder().engine(engine.clone()).build().unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    inet.on_status(move |n| {
+        let _ = tx.send(n.event.clone());
+    });
+    let r = inet.open_url(&url).await.unwrap();
+    let h = r.handle();
+    assert_eq!(rx.recv().await, Some(StatusEvent::HandleCreated(h)));
+    drop(r);
+    assert_eq!(rx.recv().await, Some(StatusEvent::HandleClosing(h)));
+    assert_eq!(
+        engine
+            .query_option(Some(h.as_raw()), INTERNET_OPTION_HANDLE_TYPE)
+            .unwrap_err()
+            .code(),
+        ERROR_INVALID_HANDLE
+    );
+    drop(inet);
+}

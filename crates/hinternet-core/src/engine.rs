@@ -22,6 +22,16 @@ struct Shared {
     registry: Registry,
 }
 
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // The last engine reference may go away inside an async context (a test's runtime, a
+        // task): shut the private runtime down without blocking.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
 /// The engine. Cheap to clone; every clone is the same engine.
 ///
 /// [`Engine::global`] is the process-wide instance the C front door and the Rust API use by
