@@ -97,23 +97,25 @@ pub async fn open_url_async(
     r
 }
 
-/// Cracks `url` into what a protocol needs. (Interim: replaced by the URL crate's crack.)
+/// Cracks `url` into what a protocol needs, through the URL crate: scheme (lower case), host,
+/// port (explicit or the scheme's default), credentials and path percent-decoded, extra info.
 fn hinternet_url_request(url: &str) -> Result<UrlRequest> {
-    let (scheme, rest) = url
-        .split_once(':')
+    let cracked = hinternet_url::crack(url, 0)?;
+    let parts = cracked.parts();
+    let scheme = parts
+        .scheme
+        .filter(|s| !s.is_empty())
         .ok_or_else(|| Error::new(ERROR_INTERNET_UNRECOGNIZED_SCHEME))?;
-    let rest = rest
-        .strip_prefix("//")
-        .ok_or_else(|| Error::new(ERROR_INTERNET_INVALID_URL))?;
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
+    let decode = |s: Option<&str>| s.map(|v| hinternet_url::percent_decode(v).into_owned());
     Ok(UrlRequest {
-        url: url.to_owned(),
+        url: cracked.url().to_owned(),
         scheme: scheme.to_ascii_lowercase(),
-        host: host.to_owned(),
-        path: path.to_owned(),
+        host: parts.host.unwrap_or_default().to_owned(),
+        port: parts.port,
+        user: decode(parts.user),
+        password: decode(parts.password),
+        path: decode(parts.path).unwrap_or_default(),
+        extra: parts.extra.unwrap_or_default().to_owned(),
         ..UrlRequest::default()
     })
 }

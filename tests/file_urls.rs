@@ -284,3 +284,15 @@ async fn dropping_a_resource_closes_its_handle() {
     );
     drop(inet);
 }
+
+#[tokio::test]
+async fn percent_escapes_in_file_urls_are_decoded_to_the_local_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("with space%.txt"), b"spaced").unwrap();
+    let url = format!("file://{}/with%20space%25.txt", dir.path().display());
+    let inet = Internet::new().unwrap();
+    let mut r = inet.open_url(&url).await.unwrap();
+    let mut got = String::new();
+    r.read_to_string(&mut got).await.unwrap();
+    assert_eq!(got, "spaced");
+}
