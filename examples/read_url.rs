@@ -10,11 +10,18 @@ use std::io::{Read, Write};
 use hinternet::blocking::Internet;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let url = std::env::args().nth(1).unwrap_or_else(|| {
-        format!("file://{}/README.md", env!("CARGO_MANIFEST_DIR"))
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| format!("file://{}/README.md", env!("CARGO_MANIFEST_DIR")));
+    let inet = Internet::builder()
+        .agent("hinternet-read-url/0.1")
+        .build()?;
+    inet.on_status(|n| {
+        eprintln!(
+            "[status] handle {:?} context {}: {:?}",
+            n.handle, n.context, n.event
+        )
     });
-    let inet = Internet::builder().agent("hinternet-read-url/0.1").build()?;
-    inet.on_status(|n| eprintln!("[status] handle {:?} context {}: {:?}", n.handle, n.context, n.event));
     let mut resource = inet.open_url(&url)?;
     eprintln!("[info] {} bytes available", resource.data_available()?);
     let mut buf = vec![0u8; 64 * 1024];
