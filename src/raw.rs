@@ -8,7 +8,7 @@ pub use hinternet_core::dispatch::{Outcome, Pend};
 
 use hinternet_core::consts::*;
 use hinternet_core::dispatch::dispatch;
-use hinternet_core::registry::{Protocol, UrlRequest};
+use hinternet_core::registry::{ConnectRequest, Protocol, UrlRequest};
 use hinternet_core::status::AsyncResult;
 use hinternet_core::{Engine, Error, Handle, HandleKind, Result};
 use std::sync::Arc;
@@ -67,16 +67,7 @@ pub fn internet_open_url(
     };
     dispatch(call, Pend::Always, Some(context), fut, move |r| {
         complete(&r);
-        match &r {
-            Ok(h) => AsyncResult {
-                result: h.as_raw(),
-                error: 0,
-            },
-            Err(e) => AsyncResult {
-                result: 0,
-                error: e.code(),
-            },
-        }
+        handle_result(&r)
     })
 }
 
@@ -118,6 +109,109 @@ fn hinternet_url_request(url: &str) -> Result<UrlRequest> {
         extra: parts.extra.unwrap_or_default().to_owned(),
         ..UrlRequest::default()
     })
+}
+
+/// InternetConnect's arguments.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectArgs<'a> {
+    /// Server name or address literal (`None` = NULL).
+    pub server: Option<&'a str>,
+    /// Port (0 = the service's default).
+    pub port: u16,
+    /// User name (`None` = NULL).
+    pub user: Option<&'a str>,
+    /// Password (`None` = NULL).
+    pub password: Option<&'a str>,
+    /// `INTERNET_SERVICE_*`.
+    pub service: u32,
+    /// `INTERNET_FLAG_*`.
+    pub flags: u32,
+    /// The context of the new handle.
+    pub context: usize,
+}
+
+/// The checks of InternetConnect after the handle's: a server name is required; a password
+/// without a user name is a parameter error; the service must be one a protocol serves.
+fn prepare_connect(
+    engine: &Engine,
+    args: &ConnectArgs<'_>,
+) -> Result<(Arc<dyn Protocol>, ConnectRequest)> {
+    let server = args
+        .server
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::new(ERROR_INVALID_PARAMETER))?;
+    let user = args.user.filter(|u| !u.is_empty());
+    if user.is_none() && args.password.is_some_and(|p| !p.is_empty()) {
+        return Err(Error::new(ERROR_INVALID_PARAMETER));
+    }
+    let protocol = engine.registry().for_service(args.service)?;
+    Ok((
+        protocol,
+        ConnectRequest {
+            server: server.to_owned(),
+            port: args.port,
+            user: user.map(str::to_owned),
+            password: args.password.map(str::to_owned),
+            flags: args.flags,
+            context: args.context,
+        },
+    ))
+}
+
+/// InternetConnect, by handle value. Checks in native order: the handle
+/// (`ERROR_INVALID_HANDLE`), its type (a root: `ERROR_INTERNET_INCORRECT_HANDLE_TYPE`), then
+/// the arguments. A connect that needs no network (HTTP) completes at once in both modes; one
+/// that logs in (FTP) pends in async mode and completes with the new handle in `dwResult`.
+pub fn internet_connect(
+    engine: &Engine,
+    root: u64,
+    args: ConnectArgs<'_>,
+    complete: impl FnOnce(&Result<Handle>) + Send + 'static,
+) -> Outcome<Handle> {
+    let prepared = engine
+        .enter_kind(root, |k| k == HandleKind::Internet)
+        .and_then(|call| {
+            let (protocol, request) = prepare_connect(engine, &args)?;
+            let inner = engine.enter(root)?;
+            Ok((call, inner, protocol, request))
+        });
+    let (call, inner, protocol, request) = match prepared {
+        Ok(p) => p,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let fut = async move {
+        let r = protocol.connect(&inner, request).await;
+        inner.finish().await;
+        r
+    };
+    dispatch(call, Pend::WhenWaiting, Some(args.context), fut, move |r| {
+        complete(&r);
+        handle_result(&r)
+    })
+}
+
+/// InternetConnect for async Rust callers.
+pub async fn connect_async(engine: &Engine, root: u64, args: ConnectArgs<'_>) -> Result<Handle> {
+    let call = engine.enter_kind(root, |k| k == HandleKind::Internet)?;
+    let (protocol, request) = prepare_connect(engine, &args)?;
+    let token = call.node().cancelled().clone();
+    let r = hinternet_core::dispatch::cancellable(token, protocol.connect(&call, request)).await;
+    call.finish().await;
+    r
+}
+
+/// The INTERNET_ASYNC_RESULT of a call that creates a handle: {handle, 0} or {0, code}.
+pub fn handle_result(r: &Result<Handle>) -> AsyncResult {
+    match r {
+        Ok(h) => AsyncResult {
+            result: h.as_raw(),
+            error: 0,
+        },
+        Err(e) => AsyncResult {
+            result: 0,
+            error: e.code(),
+        },
+    }
 }
 
 /// Registers the built-in protocols on an engine (the process-wide engine has them already).

@@ -249,3 +249,95 @@ fn proxy_access_without_a_proxy_is_invalid_parameter() {
     .unwrap_err();
     assert_eq!(e.code(), ERROR_INVALID_PARAMETER);
 }
+
+#[test]
+fn internet_connect_checks_handle_then_type_then_arguments() {
+    use hinternet::raw::ConnectArgs;
+    let (engine, _) = engine_with_gate(b"");
+    let (_d, url) = temp_file(b"x");
+    let r = root(&engine, 0);
+    let f = open_url_sync(&engine, r, &url, 1).unwrap();
+    let connect = |h: u64, args: ConnectArgs<'_>| {
+        raw::internet_connect(&engine, h, args, |_| {})
+            .into_result()
+            .unwrap_err()
+            .code()
+    };
+    let good = ConnectArgs {
+        server: Some("127.0.0.1"),
+        service: INTERNET_SERVICE_HTTP,
+        ..ConnectArgs::default()
+    };
+    assert_eq!(
+        connect(
+            0,
+            ConnectArgs {
+                server: None,
+                ..good
+            }
+        ),
+        ERROR_INVALID_HANDLE
+    );
+    assert_eq!(
+        connect(
+            f.as_raw(),
+            ConnectArgs {
+                server: None,
+                ..good
+            }
+        ),
+        ERROR_INTERNET_INCORRECT_HANDLE_TYPE
+    );
+    assert_eq!(
+        connect(
+            r.as_raw(),
+            ConnectArgs {
+                server: None,
+                ..good
+            }
+        ),
+        ERROR_INVALID_PARAMETER
+    );
+    assert_eq!(
+        connect(
+            r.as_raw(),
+            ConnectArgs {
+                server: Some(""),
+                ..good
+            }
+        ),
+        ERROR_INVALID_PARAMETER
+    );
+    assert_eq!(
+        connect(
+            r.as_raw(),
+            ConnectArgs {
+                password: Some("pw"),
+                ..good
+            }
+        ),
+        ERROR_INVALID_PARAMETER
+    );
+    assert_eq!(
+        connect(
+            r.as_raw(),
+            ConnectArgs {
+                user: Some(""),
+                password: Some("pw"),
+                ..good
+            }
+        ),
+        ERROR_INVALID_PARAMETER
+    );
+    assert_eq!(
+        connect(
+            r.as_raw(),
+            ConnectArgs {
+                service: INTERNET_SERVICE_GOPHER,
+                ..good
+            }
+        ),
+        ERROR_INVALID_PARAMETER
+    );
+    raw::internet_close_handle(&engine, r.as_raw()).unwrap();
+}
