@@ -1,0 +1,1 @@
+//! The HTTP(S) leaf (in progress).
