@@ -122,6 +122,19 @@ impl HandleOps for GateOps {
         data.drain(..n);
         Poll::Ready(Ok(()))
     }
+
+    async fn query_data_available(&self) -> Result<u64> {
+        std::future::poll_fn(|cx| {
+            if !self.gate.open.load(Ordering::SeqCst) {
+                self.gate.wakers.lock().unwrap().push(cx.waker().clone());
+                if !self.gate.open.load(Ordering::SeqCst) {
+                    return Poll::Pending;
+                }
+            }
+            Poll::Ready(Ok(self.data.lock().unwrap().len() as u64))
+        })
+        .await
+    }
 }
 
 /// `gate:` URLs: every open shares the protocol's gate.

@@ -99,6 +99,71 @@ where
     })
 }
 
+/// What InternetReadFileEx did with the caller's buffer.
+#[derive(Debug)]
+pub enum ReadEx<B> {
+    /// `n` bytes were read into the buffer (0 = end of data).
+    Read(usize, B),
+    /// An `IRF_NO_WAIT` read that had to wait: it completed when data arrived, without touching
+    /// the buffer or its length; the next read returns the data.
+    Untouched(B),
+}
+
+/// InternetReadFileEx. Without `IRF_NO_WAIT` it behaves as InternetReadFile (fills the buffer
+/// or reads to the end). With `IRF_NO_WAIT` (the same bit as `IRF_USE_CONTEXT`) it never waits
+/// for more than is there: it returns what is buffered, possibly short; when nothing is, an
+/// async session pends until data arrives and completes with [`ReadEx::Untouched`], and a sync
+/// session waits for the first bytes. `IRF_ASYNC` / `IRF_SYNC` change nothing: the session's
+/// mode decides, as in native WinINet.
+pub fn internet_read_file_ex<B>(
+    engine: &Engine,
+    raw: u64,
+    buf: B,
+    flags: u32,
+    complete: impl FnOnce(&Result<ReadEx<B>>) + Send + 'static,
+) -> Outcome<ReadEx<B>>
+where
+    B: AsMut<[u8]> + Send + 'static,
+{
+    let call = match engine.enter(raw) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let ops = Arc::clone(call.ops());
+    let no_wait = flags & IRF_NO_WAIT != 0;
+    let is_async = call.node().session().is_async();
+    let mut buf = buf;
+    let fut = async move {
+        if !no_wait {
+            let n = read_fill(&ops, buf.as_mut()).await?;
+            return Ok(ReadEx::Read(n, buf));
+        }
+        if !is_async {
+            let n = read_some(&ops, buf.as_mut()).await?;
+            return Ok(ReadEx::Read(n, buf));
+        }
+        let attempt = {
+            let mut rb = ReadBuf::new(buf.as_mut());
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            match ops.poll_read(&mut cx, &mut rb) {
+                std::task::Poll::Ready(r) => Some(r.map(|()| rb.filled().len())),
+                std::task::Poll::Pending => None,
+            }
+        };
+        match attempt {
+            Some(r) => Ok(ReadEx::Read(r?, buf)),
+            None => {
+                ops.query_data_available().await?;
+                Ok(ReadEx::Untouched(buf))
+            }
+        }
+    };
+    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
+        complete(&r);
+        bool_result(&r)
+    })
+}
+
 /// InternetWriteFile: writes all of `buf`.
 pub fn internet_write_file<B>(
     engine: &Engine,
