@@ -923,6 +923,22 @@ BOOL WINAPI InternetSetOptionA(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuf
 BOOL WINAPI InternetSetOptionW(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
                                DWORD dwBufferLength);
 
+BOOL WINAPI InternetSetOptionExA(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
+                                 DWORD dwBufferLength, DWORD dwFlags);
+BOOL WINAPI InternetSetOptionExW(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
+                                 DWORD dwBufferLength, DWORD dwFlags);
+BOOL WINAPI InternetGetLastResponseInfoA(LPDWORD lpdwError, LPSTR lpszBuffer,
+                                         LPDWORD lpdwBufferLength);
+BOOL WINAPI InternetGetLastResponseInfoW(LPDWORD lpdwError, LPWSTR lpszBuffer,
+                                         LPDWORD lpdwBufferLength);
+DWORD WINAPI InternetAttemptConnect(DWORD dwReserved);
+BOOL WINAPI InternetCheckConnectionA(LPCSTR lpszUrl, DWORD dwFlags, DWORD dwReserved);
+BOOL WINAPI InternetCheckConnectionW(LPCWSTR lpszUrl, DWORD dwFlags, DWORD dwReserved);
+BOOL WINAPI InternetLockRequestFile(HINTERNET hInternet, void **lphLockRequestInfo);
+BOOL WINAPI InternetUnlockRequestFile(void *hLockRequestInfo);
+DWORD WINAPI InternetErrorDlg(void *hWnd, HINTERNET hRequest, DWORD dwError, DWORD dwFlags,
+                              LPVOID *lppvData);
+
 /* ---- A/W names ---- */
 #ifdef UNICODE
 #define URL_COMPONENTS URL_COMPONENTSW
@@ -939,6 +955,9 @@ BOOL WINAPI InternetSetOptionW(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuf
 #define InternetFindNextFile InternetFindNextFileW
 #define InternetQueryOption InternetQueryOptionW
 #define InternetSetOption InternetSetOptionW
+#define InternetSetOptionEx InternetSetOptionExW
+#define InternetGetLastResponseInfo InternetGetLastResponseInfoW
+#define InternetCheckConnection InternetCheckConnectionW
 #else
 #define URL_COMPONENTS URL_COMPONENTSA
 #define LPURL_COMPONENTS LPURL_COMPONENTSA
@@ -954,6 +973,9 @@ BOOL WINAPI InternetSetOptionW(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuf
 #define InternetFindNextFile InternetFindNextFileA
 #define InternetQueryOption InternetQueryOptionA
 #define InternetSetOption InternetSetOptionA
+#define InternetSetOptionEx InternetSetOptionExA
+#define InternetGetLastResponseInfo InternetGetLastResponseInfoA
+#define InternetCheckConnection InternetCheckConnectionA
 #endif
 
 #ifdef __cplusplus

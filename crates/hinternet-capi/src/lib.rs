@@ -10,6 +10,7 @@ pub mod callback;
 pub mod ffi;
 pub mod internet;
 pub mod last_error;
+pub mod misc;
 pub mod options;
 pub mod strings;
 pub mod types;

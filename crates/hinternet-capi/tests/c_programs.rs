@@ -132,3 +132,20 @@ fn c_wide_entry_points_work() {
     let (_d, url, _) = temp_file(b"abcdefgh");
     assert_eq!(run("wide", &[&url]).trim(), "wide ok");
 }
+
+#[test]
+fn c_misc_functions_give_the_documented_answers() {
+    let listening = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let open_url = format!(
+        "http://127.0.0.1:{}/",
+        listening.local_addr().unwrap().port()
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://127.0.0.1:{}/", closed.local_addr().unwrap().port());
+    drop(closed);
+    let (_d, file_url, _) = temp_file(b"x");
+    assert_eq!(
+        run("misc", &[&open_url, &closed_url, &file_url]).trim(),
+        "misc ok"
+    );
+}
