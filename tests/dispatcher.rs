@@ -339,3 +339,44 @@ fn a_callback_may_close_the_handle_it_is_told_about() {
     raw::internet_close_handle(&engine, r.as_raw()).unwrap();
     assert_eq!(engine.table().slots_in_use(), 0);
 }
+
+#[test]
+fn a_request_complete_callback_may_close_handles_from_the_worker_thread() {
+    let (engine, _) = engine_with_gate(b"");
+    let (_d, url) = temp_file(b"abc");
+    let r = root(&engine, INTERNET_FLAG_ASYNC);
+    let e2 = engine.clone();
+    let (tx, rx) = mpsc::channel();
+    let tx = Mutex::new(tx);
+    raw::internet_set_status_callback(
+        &engine,
+        r.as_raw(),
+        Some(callback_fn(move |h, _, ev| match ev {
+            StatusEvent::RequestComplete(res) => {
+                // Close the new handle and the root from inside the worker's callback.
+                let a = e2.close(res.result);
+                let b = e2.close(h.as_raw());
+                let _ = tx.lock().unwrap().send((a.is_ok(), b.is_ok()));
+            }
+            StatusEvent::HandleClosing(_) => {
+                let _ = tx.lock().unwrap().send((true, true));
+            }
+            _ => {}
+        })),
+    )
+    .unwrap();
+    let out = raw::internet_open_url(&engine, r.as_raw(), &url, None, 0, 7, |_| {});
+    assert!(matches!(out, Outcome::Pending));
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+        (true, true)
+    );
+    for _ in 0..1000 {
+        if engine.table().slots_in_use() == 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(engine.table().is_empty());
+    assert_eq!(engine.table().slots_in_use(), 0);
+}
