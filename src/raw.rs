@@ -5,6 +5,8 @@
 
 pub use hinternet_core::calls::*;
 pub use hinternet_core::dispatch::{Outcome, Pend};
+pub use hinternet_ftp::calls::*;
+pub use hinternet_http::calls::*;
 
 use hinternet_core::consts::*;
 use hinternet_core::dispatch::dispatch;
@@ -37,6 +39,47 @@ fn crate_url_request(url: &str) -> Result<UrlRequest> {
     hinternet_url_request(url)
 }
 
+/// Runs a protocol operation made on a root handle (InternetOpenUrl, InternetConnect): the
+/// handle and its type are checked first (ERROR_INVALID_HANDLE, then
+/// ERROR_INTERNET_INCORRECT_HANDLE_TYPE), then `prepare` checks the arguments; `run` gets its
+/// own call on the root for the protocol to create children under. REQUEST_COMPLETE goes to
+/// the root with the call's `context` and the new handle in `dwResult`.
+fn on_root<R, F>(
+    engine: &Engine,
+    root: u64,
+    pend: Pend,
+    context: usize,
+    prepare: impl FnOnce() -> Result<(Arc<dyn Protocol>, R)>,
+    run: impl FnOnce(Arc<dyn Protocol>, Arc<hinternet_core::Call>, R) -> F,
+    complete: impl FnOnce(&Result<Handle>) + Send + 'static,
+) -> Outcome<Handle>
+where
+    F: std::future::Future<Output = Result<Handle>> + Send + 'static,
+{
+    let prepared = engine
+        .enter_kind(root, |k| k == HandleKind::Internet)
+        .and_then(|call| {
+            let (protocol, request) = prepare()?;
+            let inner = engine.enter(root)?;
+            Ok((call, inner, protocol, request))
+        });
+    let (call, inner, protocol, request) = match prepared {
+        Ok(p) => p,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let inner = Arc::new(inner);
+    let fut = run(protocol, Arc::clone(&inner), request);
+    let fut = async move {
+        let r = fut.await;
+        drop(inner);
+        r
+    };
+    dispatch(call, pend, Some(context), fut, move |r| {
+        complete(&r);
+        handle_result(&r)
+    })
+}
+
 /// InternetOpenUrl, by handle value. Checks in native order: the handle (ERROR_INVALID_HANDLE),
 /// its type (must be a root: ERROR_INTERNET_INCORRECT_HANDLE_TYPE), the URL. In async mode it
 /// always pends; REQUEST_COMPLETE carries the new handle in `dwResult`.
@@ -49,26 +92,15 @@ pub fn internet_open_url(
     context: usize,
     complete: impl FnOnce(&Result<Handle>) + Send + 'static,
 ) -> Outcome<Handle> {
-    let prepared = engine
-        .enter_kind(root, |k| k == HandleKind::Internet)
-        .and_then(|call| {
-            let (protocol, request) = prepare_open_url(engine, url, headers, flags, context)?;
-            let inner = engine.enter(root)?;
-            Ok((call, inner, protocol, request))
-        });
-    let (call, inner, protocol, request) = match prepared {
-        Ok(p) => p,
-        Err(e) => return Outcome::Done(Err(e)),
-    };
-    let fut = async move {
-        let r = protocol.open_url(&inner, request).await;
-        inner.finish().await;
-        r
-    };
-    dispatch(call, Pend::Always, Some(context), fut, move |r| {
-        complete(&r);
-        handle_result(&r)
-    })
+    on_root(
+        engine,
+        root,
+        Pend::Always,
+        context,
+        || prepare_open_url(engine, url, headers, flags, context),
+        |protocol, inner, request| async move { protocol.open_url(&inner, request).await },
+        complete,
+    )
 }
 
 /// InternetOpenUrl for async Rust callers: the same checks, awaited in the caller's task.
@@ -168,26 +200,15 @@ pub fn internet_connect(
     args: ConnectArgs<'_>,
     complete: impl FnOnce(&Result<Handle>) + Send + 'static,
 ) -> Outcome<Handle> {
-    let prepared = engine
-        .enter_kind(root, |k| k == HandleKind::Internet)
-        .and_then(|call| {
-            let (protocol, request) = prepare_connect(engine, &args)?;
-            let inner = engine.enter(root)?;
-            Ok((call, inner, protocol, request))
-        });
-    let (call, inner, protocol, request) = match prepared {
-        Ok(p) => p,
-        Err(e) => return Outcome::Done(Err(e)),
-    };
-    let fut = async move {
-        let r = protocol.connect(&inner, request).await;
-        inner.finish().await;
-        r
-    };
-    dispatch(call, Pend::WhenWaiting, Some(args.context), fut, move |r| {
-        complete(&r);
-        handle_result(&r)
-    })
+    on_root(
+        engine,
+        root,
+        Pend::WhenWaiting,
+        args.context,
+        || prepare_connect(engine, &args),
+        |protocol, inner, request| async move { protocol.connect(&inner, request).await },
+        complete,
+    )
 }
 
 /// InternetConnect for async Rust callers.

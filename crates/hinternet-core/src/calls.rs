@@ -71,6 +71,31 @@ pub async fn write_all(ops: &Arc<dyn HandleOps>, buf: &[u8]) -> Result<usize> {
     Ok(done)
 }
 
+/// Enters the handle, builds the operation from its protocol object, and dispatches it; on a
+/// pending completion `complete` writes the caller's outputs and `result` makes the
+/// INTERNET_ASYNC_RESULT.
+fn dispatch_on<T, F>(
+    engine: &Engine,
+    raw: u64,
+    op: impl FnOnce(Arc<dyn HandleOps>, &crate::Call) -> F,
+    complete: impl FnOnce(&Result<T>) + Send + 'static,
+    result: fn(&Result<T>) -> AsyncResult,
+) -> Outcome<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = Result<T>> + Send + 'static,
+{
+    let call = match engine.enter(raw) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Done(Err(e)),
+    };
+    let fut = op(Arc::clone(call.ops()), &call);
+    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
+        complete(&r);
+        result(&r)
+    })
+}
+
 /// InternetReadFile: fills `buf` or reads to the end of the data. In async mode it completes at
 /// once when buffered data suffices, else pends; `complete` then receives the byte count (and
 /// the buffer) before REQUEST_COMPLETE {1, 0} is sent.
@@ -83,20 +108,17 @@ pub fn internet_read_file<B>(
 where
     B: AsMut<[u8]> + Send + 'static,
 {
-    let call = match engine.enter(raw) {
-        Ok(c) => c,
-        Err(e) => return Outcome::Done(Err(e)),
-    };
-    let ops = Arc::clone(call.ops());
     let mut buf = buf;
-    let fut = async move {
-        let n = read_fill(&ops, buf.as_mut()).await?;
-        Ok((n, buf))
-    };
-    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
-        complete(&r);
-        bool_result(&r)
-    })
+    dispatch_on(
+        engine,
+        raw,
+        |ops, _| async move {
+            let n = read_fill(&ops, buf.as_mut()).await?;
+            Ok((n, buf))
+        },
+        complete,
+        bool_result,
+    )
 }
 
 /// What InternetReadFileEx did with the caller's buffer.
@@ -125,43 +147,44 @@ pub fn internet_read_file_ex<B>(
 where
     B: AsMut<[u8]> + Send + 'static,
 {
-    let call = match engine.enter(raw) {
-        Ok(c) => c,
-        Err(e) => return Outcome::Done(Err(e)),
-    };
-    let ops = Arc::clone(call.ops());
     let no_wait = flags & IRF_NO_WAIT != 0;
-    let is_async = call.node().session().is_async();
     let mut buf = buf;
-    let fut = async move {
-        if !no_wait {
-            let n = read_fill(&ops, buf.as_mut()).await?;
-            return Ok(ReadEx::Read(n, buf));
-        }
-        if !is_async {
-            let n = read_some(&ops, buf.as_mut()).await?;
-            return Ok(ReadEx::Read(n, buf));
-        }
-        let attempt = {
-            let mut rb = ReadBuf::new(buf.as_mut());
-            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-            match ops.poll_read(&mut cx, &mut rb) {
-                std::task::Poll::Ready(r) => Some(r.map(|()| rb.filled().len())),
-                std::task::Poll::Pending => None,
+    dispatch_on(
+        engine,
+        raw,
+        move |ops, call| {
+            let is_async = call.node().session().is_async();
+            async move {
+                if !no_wait {
+                    let n = read_fill(&ops, buf.as_mut()).await?;
+                    return Ok(ReadEx::Read(n, buf));
+                }
+                if !is_async {
+                    let n = read_some(&ops, buf.as_mut()).await?;
+                    return Ok(ReadEx::Read(n, buf));
+                }
+                // Take what is buffered without waiting; if nothing is, wait for data to arrive
+                // without consuming it (the caller's buffer stays untouched).
+                let attempt = {
+                    let mut rb = ReadBuf::new(buf.as_mut());
+                    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+                    match ops.poll_read(&mut cx, &mut rb) {
+                        std::task::Poll::Ready(r) => Some(r.map(|()| rb.filled().len())),
+                        std::task::Poll::Pending => None,
+                    }
+                };
+                match attempt {
+                    Some(r) => Ok(ReadEx::Read(r?, buf)),
+                    None => {
+                        ops.query_data_available().await?;
+                        Ok(ReadEx::Untouched(buf))
+                    }
+                }
             }
-        };
-        match attempt {
-            Some(r) => Ok(ReadEx::Read(r?, buf)),
-            None => {
-                ops.query_data_available().await?;
-                Ok(ReadEx::Untouched(buf))
-            }
-        }
-    };
-    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
-        complete(&r);
-        bool_result(&r)
-    })
+        },
+        complete,
+        bool_result,
+    )
 }
 
 /// InternetWriteFile: writes all of `buf`.
@@ -174,16 +197,13 @@ pub fn internet_write_file<B>(
 where
     B: AsRef<[u8]> + Send + 'static,
 {
-    let call = match engine.enter(raw) {
-        Ok(c) => c,
-        Err(e) => return Outcome::Done(Err(e)),
-    };
-    let ops = Arc::clone(call.ops());
-    let fut = async move { write_all(&ops, buf.as_ref()).await };
-    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
-        complete(&r);
-        bool_result(&r)
-    })
+    dispatch_on(
+        engine,
+        raw,
+        |ops, _| async move { write_all(&ops, buf.as_ref()).await },
+        complete,
+        bool_result,
+    )
 }
 
 /// InternetQueryDataAvailable. In async mode REQUEST_COMPLETE carries the byte count in
@@ -193,25 +213,28 @@ pub fn internet_query_data_available(
     raw: u64,
     complete: impl FnOnce(&Result<u64>) + Send + 'static,
 ) -> Outcome<u64> {
-    let call = match engine.enter(raw) {
-        Ok(c) => c,
-        Err(e) => return Outcome::Done(Err(e)),
-    };
-    let ops = Arc::clone(call.ops());
-    let fut = async move { ops.query_data_available().await };
-    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
-        complete(&r);
-        match &r {
-            Ok(n) => AsyncResult {
-                result: 1,
-                error: u32::try_from(*n).unwrap_or(u32::MAX),
-            },
-            Err(e) => AsyncResult {
-                result: 0,
-                error: e.code(),
-            },
-        }
-    })
+    dispatch_on(
+        engine,
+        raw,
+        |ops, _| async move { ops.query_data_available().await },
+        complete,
+        available_result,
+    )
+}
+
+/// INTERNET_ASYNC_RESULT of InternetQueryDataAvailable: the byte count travels in `dwError`,
+/// as native reports it.
+fn available_result(r: &Result<u64>) -> AsyncResult {
+    match r {
+        Ok(n) => AsyncResult {
+            result: 1,
+            error: u32::try_from(*n).unwrap_or(u32::MAX),
+        },
+        Err(e) => AsyncResult {
+            result: 0,
+            error: e.code(),
+        },
+    }
 }
 
 /// InternetFindNextFile.
@@ -220,16 +243,13 @@ pub fn internet_find_next_file(
     raw: u64,
     complete: impl FnOnce(&Result<FindData>) + Send + 'static,
 ) -> Outcome<FindData> {
-    let call = match engine.enter(raw) {
-        Ok(c) => c,
-        Err(e) => return Outcome::Done(Err(e)),
-    };
-    let ops = Arc::clone(call.ops());
-    let fut = async move { ops.find_next_file().await };
-    dispatch(call, Pend::WhenWaiting, None, fut, move |r| {
-        complete(&r);
-        bool_result(&r)
-    })
+    dispatch_on(
+        engine,
+        raw,
+        |ops, _| async move { ops.find_next_file().await },
+        complete,
+        bool_result,
+    )
 }
 
 /// InternetSetFilePointer (always synchronous): returns the new position.

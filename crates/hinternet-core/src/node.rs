@@ -202,19 +202,7 @@ impl Node {
     /// callback called back into the API), the event is queued and delivered by that delivery
     /// once the running callback returns. No lock is held while a callback runs.
     pub fn notify(&self, make: impl FnOnce() -> StatusEvent) {
-        let context = self.context();
-        if context == 0 {
-            return;
-        }
-        let Some(callback) = self.current_callback() else {
-            return;
-        };
-        self.deliver(Queued {
-            callback,
-            handle: self.handle,
-            context,
-            event: make(),
-        });
+        self.notify_as(self.context(), make);
     }
 
     /// Sends a notification on this handle with another context value: the calls that create a
@@ -238,18 +226,7 @@ impl Node {
     /// Sends HANDLE_CREATED for `child` through this (the parent's) callback, with the child's
     /// context, as native WinINet does.
     pub(crate) fn notify_created(&self, child: Handle, child_context: usize) {
-        if child_context == 0 {
-            return;
-        }
-        let Some(callback) = self.current_callback() else {
-            return;
-        };
-        self.deliver(Queued {
-            callback,
-            handle: self.handle,
-            context: child_context,
-            event: StatusEvent::HandleCreated(child),
-        });
+        self.notify_as(child_context, || StatusEvent::HandleCreated(child));
     }
 
     fn deliver(&self, item: Queued) {
