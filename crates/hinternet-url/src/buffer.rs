@@ -56,9 +56,7 @@ impl ComponentRequest {
         match (pointer_is_null, length) {
             (true, 0) => ComponentRequest::Skip,
             (true, _) => ComponentRequest::Pointer,
-            (false, 0)
-                if !matches!(component, Component::UrlPath | Component::ExtraInfo) =>
-            {
+            (false, 0) if !matches!(component, Component::UrlPath | Component::ExtraInfo) => {
                 ComponentRequest::Skip
             }
             (false, capacity) => ComponentRequest::Buffer { capacity },
@@ -160,8 +158,12 @@ fn index(c: Component) -> usize {
 }
 
 /// InternetCrackUrl for a C caller: parses `url` (the caller's units; pass the slice up to
-/// `dwUrlLength`, or up to the NUL when it is 0) and applies the per-component rules.
-/// `requests` is indexed like [`Component::ALL`].
+/// `dwUrlLength`, or up to the NUL when it is 0 — a NUL inside the slice ends the URL too) and
+/// applies the per-component rules. `requests` is indexed like [`Component::ALL`].
+///
+/// Left to the shim: NULL URL or struct and (A) `dwStructSize != sizeof(URL_COMPONENTSA)` →
+/// ERROR_INVALID_PARAMETER; then for each step write `url + offset` / copy `units` and a NUL /
+/// store the length; on success store `nScheme` and `nPort`.
 ///
 /// Errors (FALSE + last error): those of [`crack_units`]. A buffer that is too small is not an
 /// `Err` but a plan with `error` set, because the components before it are still written.
@@ -198,8 +200,8 @@ pub fn plan<T: CodeUnit>(
                 },
             },
             ComponentRequest::Buffer { capacity } => {
-                let value = buffer_value(url, crack, c, extra_wanted, flags)
-                    .unwrap_or(Cow::Borrowed(&[]));
+                let value =
+                    buffer_value(url, crack, c, extra_wanted, flags).unwrap_or(Cow::Borrowed(&[]));
                 match copy_rule(value.len(), capacity, T::UNIT) {
                     CopyOutcome::Fits { len } => ComponentFill::Copy {
                         units: value.into_owned(),

@@ -192,10 +192,15 @@ fn dos_file<'a>(scheme: &'a str, rest: &'a str, o: &Options) -> Pieces<'a> {
         .count();
     let mut body = body_full.get(slashes..).unwrap_or("");
     if slashes == 2 {
-        let lh = body.get(..9).is_some_and(|h| h.eq_ignore_ascii_case("localhost"));
+        let lh = body
+            .get(..9)
+            .is_some_and(|h| h.eq_ignore_ascii_case("localhost"));
         let after = body.get(9..).unwrap_or("x");
         if lh && (after.is_empty() || after.starts_with(['/', '\\'])) {
-            let n = after.chars().take_while(|c| *c == '/' || *c == '\\').count();
+            let n = after
+                .chars()
+                .take_while(|c| *c == '/' || *c == '\\')
+                .count();
             body = after.get(n..).unwrap_or("");
             slashes = 3;
         }
@@ -280,7 +285,11 @@ fn split_url<'a>(s: &'a str, o: &Options) -> Pieces<'a> {
     }
     let backslash_is_slash = matches!(kind, Scheme::Http | Scheme::Https | Scheme::File);
     // In file URLs '#' belongs to the file name.
-    let stops: &[char] = if kind == Scheme::File { &['?'] } else { &['?', '#'] };
+    let stops: &[char] = if kind == Scheme::File {
+        &['?']
+    } else {
+        &['?', '#']
+    };
     let (q, _) = split_extra(rest, stops);
     let (before, extra) = rest.split_at(q);
     let before = if backslash_is_slash {

@@ -221,10 +221,11 @@ pub fn buffer_value<'u, T: CodeUnit>(
         let host = crack.host.map(|h| h.slice(url));
         return Some(Cow::Owned(dos_path(host, raw, decode)));
     }
-    if decode && c != Component::Scheme {
-        if let Some(d) = percent_decode_units(raw) {
-            return Some(Cow::Owned(d));
-        }
+    if decode
+        && c != Component::Scheme
+        && let Some(d) = percent_decode_units(raw)
+    {
+        return Some(Cow::Owned(d));
     }
     Some(Cow::Borrowed(raw))
 }

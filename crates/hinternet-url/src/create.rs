@@ -21,6 +21,11 @@ use crate::scheme::Scheme;
 /// * `ICU_ESCAPE` escapes unsafe characters in the path and the extra info; `ICU_USERNAME` is
 ///   accepted and ignored (it asked for the logged-on user's name, which does not exist here).
 ///
+/// C shim: build `UrlParts` from `URL_COMPONENTS` with, per string component, NULL → `None`,
+/// length 0 → the NUL-terminated string, else exactly `length` units (A bytes / W units,
+/// converted to text); check `dwStructSize` and the length pointer (ERROR_INVALID_PARAMETER);
+/// then apply [`crate::output_rule`] with [`crate::UrlOutputApi::CreateUrl`] to the result.
+///
 /// ```
 /// use hinternet_url::{UrlParts, create};
 /// use hinternet_core::consts::INTERNET_SCHEME_HTTP;
@@ -38,7 +43,8 @@ pub fn create(parts: &UrlParts<'_>, flags: u32) -> Result<String> {
                 None => Scheme::Unknown,
             };
             let name = kind.name().ok_or_else(|| {
-                Error::new(ERROR_INVALID_PARAMETER).with_context("no scheme name and no known nScheme")
+                Error::new(ERROR_INVALID_PARAMETER)
+                    .with_context("no scheme name and no known nScheme")
             })?;
             (name, kind)
         }

@@ -3,7 +3,7 @@
 //! Decoding works on runs of consecutive `%XX` escapes: a run is turned into text only where
 //! its bytes are valid UTF-8; bytes that are not stay as they were written (`%E9` alone is kept,
 //! `%C3%A9` becomes `é`). That keeps every result valid text in both A (UTF-8) and W (UTF-16)
-//! strings and loses nothing.
+//! strings and loses nothing. `%00` is never decoded (it would end a C string).
 
 use std::borrow::Cow;
 
@@ -27,7 +27,8 @@ fn escape_at<T: CodeUnit>(s: &[T], i: usize) -> Option<u8> {
     }
     let hi = hex_val(s.get(i + 1)?.ascii()?)?;
     let lo = hex_val(s.get(i + 2)?.ascii()?)?;
-    Some(hi << 4 | lo)
+    // `%00` is never decoded: a NUL would cut the caller's C string.
+    Some(hi << 4 | lo).filter(|b| *b != 0)
 }
 
 /// Percent-decodes `s` (runs that are not valid UTF-8 are kept escaped). `None` when `s` has
@@ -65,13 +66,15 @@ pub(crate) fn percent_decode_units<T: CodeUnit>(s: &[T]) -> Option<Vec<T>> {
     Some(out)
 }
 
-/// [`percent_decode_units`] for text.
+/// Percent-decodes text: runs of `%XX` that are valid UTF-8 become characters, other escapes
+/// (and `%00`) stay as written.
 pub fn percent_decode(s: &str) -> Cow<'_, str> {
     match percent_decode_units(s.as_bytes()) {
         None => Cow::Borrowed(s),
-        Some(v) => Cow::Owned(String::from_utf8(v).unwrap_or_else(|e| {
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        })),
+        Some(v) => Cow::Owned(
+            String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
     }
 }
 
@@ -106,9 +109,7 @@ pub(crate) fn is_unsafe(c: char, place: Place) -> bool {
 /// are left alone so that an already meaningful URL keeps its meaning.
 pub(crate) fn is_unsafe_for_create(c: char) -> bool {
     match c {
-        '\0'..='\x1f' | '\x7f' | ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => {
-            true
-        }
+        '\0'..='\x1f' | '\x7f' | ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => true,
         c => !c.is_ascii(),
     }
 }

@@ -22,13 +22,10 @@ fn eq_ignore_ascii_case<T: CodeUnit>(units: &[T], s: &str) -> bool {
 }
 
 fn push_slashes_swapped<T: CodeUnit>(out: &mut Vec<T>, s: &[T]) {
-    out.extend(s.iter().map(|&u| {
-        if u.is(b'/') {
-            T::from_ascii(b'\\')
-        } else {
-            u
-        }
-    }));
+    out.extend(
+        s.iter()
+            .map(|&u| if u.is(b'/') { T::from_ascii(b'\\') } else { u }),
+    );
 }
 
 /// The DOS path for the path component of a `file:` URL.
@@ -48,7 +45,10 @@ pub(crate) fn dos_path<T: CodeUnit>(host: Option<&[T]>, path: &[T], decode: bool
                 push_slashes_swapped(&mut out, path);
             }
             _ => {
-                let slashes = path.iter().take_while(|u| u.is(b'/') || u.is(b'\\')).count();
+                let slashes = path
+                    .iter()
+                    .take_while(|u| u.is(b'/') || u.is(b'\\'))
+                    .count();
                 let body = path.get(slashes..).unwrap_or_default();
                 if is_drive_spec(body) {
                     out.extend(body.first().copied());
@@ -66,16 +66,17 @@ pub(crate) fn dos_path<T: CodeUnit>(host: Option<&[T]>, path: &[T], decode: bool
     } else {
         push_slashes_swapped(&mut out, path);
     }
-    if rooted || decode {
-        if let Some(d) = percent_decode_units(&out) {
-            out = d;
-        }
+    if (rooted || decode)
+        && let Some(d) = percent_decode_units(&out)
+    {
+        out = d;
     }
     // A path ending in "\." or "\.." gets a trailing backslash (Wine).
     let n = out.len();
     let is = |i: Option<usize>, c: u8| i.and_then(|i| out.get(i)).is_some_and(|u| u.is(c));
     if is(n.checked_sub(1), b'.')
-        && (is(n.checked_sub(2), b'\\') || (is(n.checked_sub(2), b'.') && is(n.checked_sub(3), b'\\')))
+        && (is(n.checked_sub(2), b'\\')
+            || (is(n.checked_sub(2), b'.') && is(n.checked_sub(3), b'\\')))
     {
         out.push(T::from_ascii(b'\\'));
     }

@@ -21,6 +21,7 @@ fn one(c: Component, r: ComponentRequest) -> [ComponentRequest; 6] {
 fn request_classification_from_pointer_and_length() {
     use ComponentRequest::*;
     // (what, pointer is NULL, length, component, request)
+    #[rustfmt::skip]
     let table = [
         ("NULL and 0: not wanted", true, 0, Component::HostName, Skip),
         ("NULL and non-zero: pointer mode", true, 1, Component::HostName, Pointer),
@@ -30,13 +31,18 @@ fn request_classification_from_pointer_and_length() {
         ("buffer with size 0 for the extra info: too small (native)", false, 0, Component::ExtraInfo, Buffer { capacity: 0 }),
     ];
     for (what, null, len, comp, expected) in table {
-        assert_eq!(ComponentRequest::from_raw(null, len, comp), expected, "{what}");
+        assert_eq!(
+            ComponentRequest::from_raw(null, len, comp),
+            expected,
+            "{what}"
+        );
     }
 }
 
 #[test]
 fn copy_rule_needs_room_for_the_nul() {
     // (what, value length, capacity, unit, outcome)
+    #[rustfmt::skip]
     let table = [
         ("exact fit with NUL", 14, 15, CharUnit::Ansi, CopyOutcome::Fits { len: 14 }),
         ("no room for the NUL, A reports needed incl. NUL", 14, 14, CharUnit::Ansi, CopyOutcome::TooSmall { report: Some(15) }),
@@ -54,6 +60,7 @@ const URL: &str = "http://user:pass@www.winehq.org:8080/site/about?x=1";
 #[test]
 fn buffer_too_small_at_every_component() {
     // (component, value length) for URL; one unit short fails, exact fits.
+    #[rustfmt::skip]
     let table = [
         (Component::Scheme, 4usize),
         (Component::HostName, 14),
@@ -67,11 +74,31 @@ fn buffer_too_small_at_every_component() {
     for (comp, len) in table {
         let cap = u32::try_from(len).unwrap();
         let plan = crack_into(a, 0, one(comp, ComponentRequest::Buffer { capacity: cap })).unwrap();
-        assert_eq!(plan.fill(comp), Some(&ComponentFill::TooSmall { report: Some(cap + 1) }), "A {comp:?}");
-        assert_eq!(plan.error.as_ref().map(|e| e.code()), Some(ERROR_INSUFFICIENT_BUFFER), "A {comp:?}");
-        let plan = crack_into(&w, 0, one(comp, ComponentRequest::Buffer { capacity: cap })).unwrap();
-        assert_eq!(plan.fill(comp), Some(&ComponentFill::TooSmall { report: None }), "W {comp:?}");
-        let plan = crack_into(a, 0, one(comp, ComponentRequest::Buffer { capacity: cap + 1 })).unwrap();
+        assert_eq!(
+            plan.fill(comp),
+            Some(&ComponentFill::TooSmall {
+                report: Some(cap + 1)
+            }),
+            "A {comp:?}"
+        );
+        assert_eq!(
+            plan.error.as_ref().map(|e| e.code()),
+            Some(ERROR_INSUFFICIENT_BUFFER),
+            "A {comp:?}"
+        );
+        let plan =
+            crack_into(&w, 0, one(comp, ComponentRequest::Buffer { capacity: cap })).unwrap();
+        assert_eq!(
+            plan.fill(comp),
+            Some(&ComponentFill::TooSmall { report: None }),
+            "W {comp:?}"
+        );
+        let plan = crack_into(
+            a,
+            0,
+            one(comp, ComponentRequest::Buffer { capacity: cap + 1 }),
+        )
+        .unwrap();
         match plan.fill(comp) {
             Some(ComponentFill::Copy { units, len: l }) => {
                 assert_eq!(*l as usize, len, "A {comp:?}");
@@ -89,6 +116,7 @@ fn pointer_mode_gives_offsets_into_the_callers_string() {
     let mut req = [ComponentRequest::Pointer; 6];
     req[idx(Component::ExtraInfo)] = ComponentRequest::Pointer;
     let plan = crack_into(&w, 0, req).unwrap();
+    #[rustfmt::skip]
     let expect = [
         (Component::Scheme, 0, 4),
         (Component::UserName, 7, 4),
@@ -98,7 +126,14 @@ fn pointer_mode_gives_offsets_into_the_callers_string() {
         (Component::ExtraInfo, 47, 4),
     ];
     for (comp, off, len) in expect {
-        assert_eq!(plan.fill(comp), Some(&ComponentFill::Pointer { offset: Some(off), len }), "{comp:?}");
+        assert_eq!(
+            plan.fill(comp),
+            Some(&ComponentFill::Pointer {
+                offset: Some(off),
+                len
+            }),
+            "{comp:?}"
+        );
     }
     assert_eq!((plan.scheme_kind, plan.port), (INTERNET_SCHEME_HTTP, 8080));
 }
@@ -107,22 +142,59 @@ fn pointer_mode_gives_offsets_into_the_callers_string() {
 fn absent_components_are_null_in_pointer_mode_and_empty_in_buffer_mode() {
     let url = b"http://host/";
     let plan = crack_into(url, 0, one(Component::UserName, ComponentRequest::Pointer)).unwrap();
-    assert_eq!(plan.fill(Component::UserName), Some(&ComponentFill::Pointer { offset: None, len: 0 }));
-    let plan = crack_into(url, 0, one(Component::UserName, ComponentRequest::Buffer { capacity: 8 })).unwrap();
-    assert_eq!(plan.fill(Component::UserName), Some(&ComponentFill::Copy { units: vec![], len: 0 }));
+    assert_eq!(
+        plan.fill(Component::UserName),
+        Some(&ComponentFill::Pointer {
+            offset: None,
+            len: 0
+        })
+    );
+    let plan = crack_into(
+        url,
+        0,
+        one(
+            Component::UserName,
+            ComponentRequest::Buffer { capacity: 8 },
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        plan.fill(Component::UserName),
+        Some(&ComponentFill::Copy {
+            units: vec![],
+            len: 0
+        })
+    );
 }
 
 #[test]
 fn path_includes_the_query_when_extra_info_is_not_requested() {
-    let plan = crack_into(b"http://host/p?q".as_slice(), 0, one(Component::UrlPath, ComponentRequest::Pointer)).unwrap();
-    assert_eq!(plan.fill(Component::UrlPath), Some(&ComponentFill::Pointer { offset: Some(11), len: 4 }));
+    let plan = crack_into(
+        b"http://host/p?q".as_slice(),
+        0,
+        one(Component::UrlPath, ComponentRequest::Pointer),
+    )
+    .unwrap();
+    assert_eq!(
+        plan.fill(Component::UrlPath),
+        Some(&ComponentFill::Pointer {
+            offset: Some(11),
+            len: 4
+        })
+    );
 }
 
 #[test]
 fn zero_sized_path_buffer_is_too_small() {
-    let req = one(Component::UrlPath, ComponentRequest::from_raw(false, 0, Component::UrlPath));
+    let req = one(
+        Component::UrlPath,
+        ComponentRequest::from_raw(false, 0, Component::UrlPath),
+    );
     let plan = crack_into(b"http://host/p".as_slice(), 0, req).unwrap();
-    assert_eq!(plan.fill(Component::UrlPath), Some(&ComponentFill::TooSmall { report: Some(3) }));
+    assert_eq!(
+        plan.fill(Component::UrlPath),
+        Some(&ComponentFill::TooSmall { report: Some(3) })
+    );
 }
 
 #[test]
@@ -131,23 +203,51 @@ fn filling_stops_at_the_first_component_that_does_not_fit() {
     req[idx(Component::UserName)] = ComponentRequest::Buffer { capacity: 2 };
     let plan = crack_into(URL.as_bytes(), 0, req).unwrap();
     let order: Vec<Component> = plan.steps.iter().map(|(c, _)| *c).collect();
-    assert_eq!(order, vec![Component::ExtraInfo, Component::Scheme, Component::UserName]);
+    assert_eq!(
+        order,
+        vec![Component::ExtraInfo, Component::Scheme, Component::UserName]
+    );
 }
 
 #[test]
 fn file_path_in_buffer_mode_is_a_dos_path_in_wide_units() {
     let url: Vec<u16> = "file:///C:/a%20b/c".encode_utf16().collect();
-    let plan = crack_into(&url, 0, one(Component::UrlPath, ComponentRequest::Buffer { capacity: 64 })).unwrap();
+    let plan = crack_into(
+        &url,
+        0,
+        one(
+            Component::UrlPath,
+            ComponentRequest::Buffer { capacity: 64 },
+        ),
+    )
+    .unwrap();
     let expect: Vec<u16> = "C:\\a b\\c".encode_utf16().collect();
-    assert_eq!(plan.fill(Component::UrlPath), Some(&ComponentFill::Copy { units: expect, len: 8 }));
+    assert_eq!(
+        plan.fill(Component::UrlPath),
+        Some(&ComponentFill::Copy {
+            units: expect,
+            len: 8
+        })
+    );
 }
 
 #[test]
 fn decoded_value_in_wide_units() {
     let url: Vec<u16> = "http://host/%C3%A9%E2%82%AC".encode_utf16().collect();
-    let plan = crack_into(&url, ICU_DECODE, one(Component::UrlPath, ComponentRequest::Buffer { capacity: 4 })).unwrap();
+    let plan = crack_into(
+        &url,
+        ICU_DECODE,
+        one(Component::UrlPath, ComponentRequest::Buffer { capacity: 4 }),
+    )
+    .unwrap();
     let expect: Vec<u16> = "/\u{e9}\u{20ac}".encode_utf16().collect();
-    assert_eq!(plan.fill(Component::UrlPath), Some(&ComponentFill::Copy { units: expect, len: 3 }));
+    assert_eq!(
+        plan.fill(Component::UrlPath),
+        Some(&ComponentFill::Copy {
+            units: expect,
+            len: 3
+        })
+    );
 }
 
 #[test]
@@ -161,6 +261,7 @@ fn output_length_conventions() {
     use OutputDecision::*;
     use UrlOutputApi::*;
     // (what, api, unit, result length, buffer NULL, capacity, decision)
+    #[rustfmt::skip]
     let table = [
         ("[T] CreateUrlA NULL buffer: chars incl. NUL", CreateUrl, CharUnit::Ansi, 50, true, 0, TooSmall { report: 51 }),
         ("[T] CreateUrlA one short", CreateUrl, CharUnit::Ansi, 50, false, 50, TooSmall { report: 51 }),
@@ -187,8 +288,17 @@ fn output_length_conventions() {
 #[test]
 fn check_output_counts_in_the_callers_unit() {
     let s = "http://h/\u{e9}\u{1F600}"; // 9 ASCII + 2 + 4 bytes; 9 + 1 + 2 UTF-16 units
-    assert_eq!(check_output(UrlOutputApi::Canonicalize, CharUnit::Ansi, s, false, 16).unwrap(), 15);
-    assert_eq!(check_output(UrlOutputApi::Canonicalize, CharUnit::Wide, s, false, 13).unwrap(), 12);
+    assert_eq!(
+        check_output(UrlOutputApi::Canonicalize, CharUnit::Ansi, s, false, 16).unwrap(),
+        15
+    );
+    assert_eq!(
+        check_output(UrlOutputApi::Canonicalize, CharUnit::Wide, s, false, 13).unwrap(),
+        12
+    );
     let e = check_output(UrlOutputApi::CreateUrl, CharUnit::Wide, s, false, 12).unwrap_err();
-    assert_eq!((e.code(), e.needed()), (ERROR_INSUFFICIENT_BUFFER, Some(26)));
+    assert_eq!(
+        (e.code(), e.needed()),
+        (ERROR_INSUFFICIENT_BUFFER, Some(26))
+    );
 }

@@ -5,6 +5,7 @@ use hinternet_core::consts::*;
 use hinternet_url::canonicalize;
 
 /// (what, url, flags, result)
+#[rustfmt::skip]
 const CASES: &[(&str, &str, u32, &str)] = &[
     ("[T] plain URL is unchanged", "http://swupmf.adobe.com/manifest/50/win/AdobeUpdater.upd", 0, "http://swupmf.adobe.com/manifest/50/win/AdobeUpdater.upd"),
     ("[T] trailing space cut even in browser mode", "http://www.winehq.org/index.php?x= ", ICU_BROWSER_MODE, "http://www.winehq.org/index.php?x="),
@@ -30,6 +31,7 @@ const CASES: &[(&str, &str, u32, &str)] = &[
     ("ICU_DECODE alone re-encodes", "http://www.winehq.org/tests/foo%20bar", ICU_DECODE, "http://www.winehq.org/tests/foo%20bar"),
     ("ICU_DECODE decodes the query too", "http://h/p?x=%41%20", ICU_DECODE | ICU_NO_ENCODE, "http://h/p?x=A "),
     ("ICU_DECODE turns %2F into a slash after simplifying", "http://h/a/%2E%2E/b%2Fc", ICU_DECODE | ICU_NO_ENCODE, "http://h/a/../b/c"),
+    ("ICU_DECODE never decodes %00", "http://h/a%00b", ICU_DECODE | ICU_NO_ENCODE, "http://h/a%00b"),
     ("ICU_DECODE keeps non-UTF-8 escapes", "http://h/%E9", ICU_DECODE | ICU_NO_ENCODE, "http://h/%E9"),
     ("ICU_DECODE decodes UTF-8 and re-escapes it", "http://h/%c3%a9", ICU_DECODE, "http://h/%C3%A9"),
     ("[S] host-only URL gets a slash", "http://www.winehq.org", 0, "http://www.winehq.org/"),
@@ -98,7 +100,11 @@ const CASES: &[(&str, &str, u32, &str)] = &[
 #[test]
 fn canonicalizes_like_native() {
     for (what, url, flags, expected) in CASES {
-        assert_eq!(canonicalize(url, *flags).unwrap(), *expected, "{what}: {url:?}");
+        assert_eq!(
+            canonicalize(url, *flags).unwrap(),
+            *expected,
+            "{what}: {url:?}"
+        );
     }
 }
 
@@ -106,7 +112,10 @@ fn canonicalizes_like_native() {
 fn canonicalizing_twice_escapes_percent_only_with_encode_percent() {
     let once = canonicalize("http://h/a b", 0).unwrap();
     assert_eq!(canonicalize(&once, 0).unwrap(), "http://h/a%20b");
-    assert_eq!(canonicalize(&once, ICU_ENCODE_PERCENT).unwrap(), "http://h/a%2520b");
+    assert_eq!(
+        canonicalize(&once, ICU_ENCODE_PERCENT).unwrap(),
+        "http://h/a%2520b"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ use hinternet_url::combine;
 const RFC_BASE: &str = "http://a/b/c/d;p?q";
 
 /// (what, relative, result) against RFC_BASE, flags 0.
+#[rustfmt::skip]
 const RFC: &[(&str, &str, &str)] = &[
     ("[R] one-letter scheme is a drive on Windows", "g:h", "file://g:h"),
     ("[R] other scheme", "gg:h", "gg:h"),
@@ -56,11 +57,16 @@ const RFC: &[(&str, &str, &str)] = &[
 #[test]
 fn rfc3986_reference_resolution() {
     for (what, rel, expected) in RFC {
-        assert_eq!(combine(RFC_BASE, rel, 0).unwrap(), *expected, "{what}: {rel:?}");
+        assert_eq!(
+            combine(RFC_BASE, rel, 0).unwrap(),
+            *expected,
+            "{what}: {rel:?}"
+        );
     }
 }
 
 /// (what, base, relative, flags, result)
+#[rustfmt::skip]
 const CASES: &[(&str, &str, &str, u32, &str)] = &[
     ("[S] last segment replaced", "http://www.winehq.org/tests", "tests1", 0, "http://www.winehq.org/tests1"),
     ("[S] escapes in the host kept", "http://www.%77inehq.org/tests", "tests1", 0, "http://www.%77inehq.org/tests1"),
@@ -119,7 +125,11 @@ const CASES: &[(&str, &str, &str, u32, &str)] = &[
 #[test]
 fn combines_like_native() {
     for (what, base, rel, flags, expected) in CASES {
-        assert_eq!(combine(base, rel, *flags).unwrap(), *expected, "{what}: {base:?} + {rel:?}");
+        assert_eq!(
+            combine(base, rel, *flags).unwrap(),
+            *expected,
+            "{what}: {base:?} + {rel:?}"
+        );
     }
 }
 

@@ -5,10 +5,25 @@ use hinternet_core::consts::*;
 use hinternet_url::{CharUnit, Component, Span, crack, crack_units};
 
 type Opt = Option<&'static str>;
+/// One pointer-mode row.
+type PointerRow = (
+    &'static str,
+    &'static str,
+    i32,
+    u16,
+    Opt,
+    Opt,
+    Opt,
+    Opt,
+    Opt,
+);
+/// One buffer-mode row.
+type BufferRow = (&'static str, &'static str, u32, Component, bool, Opt);
 
 /// (what it shows, url, nScheme, nPort, host, user, password, path, extra) — pointer mode,
 /// extra info asked for.
-const POINTER_MODE: &[(&str, &str, i32, u16, Opt, Opt, Opt, Opt, Opt)] = &[
+#[rustfmt::skip]
+const POINTER_MODE: &[PointerRow] = &[
     ("[T] path and fragment", "http://www.winehq.org/site/about#hi", INTERNET_SCHEME_HTTP, 80, Some("www.winehq.org"), None, None, Some("/site/about"), Some("#hi")),
     ("[T] query is extra info", "http://www.myserver.com/myscript.php?arg=1", INTERNET_SCHEME_HTTP, 80, Some("www.myserver.com"), None, None, Some("/myscript.php"), Some("?arg=1")),
     ("[T] query right after host: empty path present", "http://www.winehq.org?test=123", INTERNET_SCHEME_HTTP, 80, Some("www.winehq.org"), None, None, Some(""), Some("?test=123")),
@@ -90,6 +105,7 @@ fn pointer_mode_components() {
 }
 
 /// (what, url, expected error code)
+#[rustfmt::skip]
 const ERRORS: &[(&str, &str, u32)] = &[
     ("empty URL", "", ERROR_INVALID_PARAMETER),
     ("NUL at the start is an empty URL", "\0http://host/", ERROR_INVALID_PARAMETER),
@@ -115,7 +131,8 @@ fn errors_carry_the_native_codes() {
 }
 
 /// (what, url, flags, component, extra_wanted, buffer-mode text)
-const BUFFER_VALUES: &[(&str, &str, u32, Component, bool, Option<&str>)] = &[
+#[rustfmt::skip]
+const BUFFER_VALUES: &[BufferRow] = &[
     ("[T] file:/// path becomes a decoded DOS path", "file:///C:/Program%20Files/Atmel/AVR%20Tools/STK500/STK500.xml", 0, Component::UrlPath, true, Some("C:\\Program Files\\Atmel\\AVR Tools\\STK500\\STK500.xml")),
     ("[T] file://C: path only swaps slashes", "file://C:/Program%20Files/Atmel/AVR%20Tools/STK500/STK500.xml", 0, Component::UrlPath, true, Some("C:\\Program%20Files\\Atmel\\AVR%20Tools\\STK500\\STK500.xml")),
     ("[T] file://C: path with spaces", "file://C:/Program Files/Atmel/AVR Tools/STK500/STK500.xml", 0, Component::UrlPath, true, Some("C:\\Program Files\\Atmel\\AVR Tools\\STK500\\STK500.xml")),
@@ -164,6 +181,7 @@ fn spans_are_counted_in_the_callers_units() {
     // (what, component, byte span, UTF-16 span)
     let url = "http://h\u{e9}st/\u{1F600}/p?\u{e9}";
     let c = crack(url, 0).unwrap();
+    #[rustfmt::skip]
     let table = [
         ("host with a 2-byte char", Component::HostName, Span { offset: 7, len: 5 }, Span { offset: 7, len: 4 }),
         ("path with an astral char", Component::UrlPath, Span { offset: 12, len: 7 }, Span { offset: 11, len: 5 }),
@@ -174,7 +192,11 @@ fn spans_are_counted_in_the_callers_units() {
         assert_eq!(c.span_in(comp, true, CharUnit::Wide), Some(wide), "{what}");
         // The W parser over UTF-16 units finds the same spans directly.
         let w: Vec<u16> = url.encode_utf16().collect();
-        assert_eq!(crack_units(&w).unwrap().span(comp, true), Some(wide), "{what} (u16)");
+        assert_eq!(
+            crack_units(&w).unwrap().span(comp, true),
+            Some(wide),
+            "{what} (u16)"
+        );
     }
 }
 

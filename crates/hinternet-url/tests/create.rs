@@ -3,6 +3,8 @@
 use hinternet_core::consts::*;
 use hinternet_url::{UrlParts, crack, create};
 
+/// One row of URL_COMPONENTS, in the order of its fields (a table constructor).
+#[allow(clippy::too_many_arguments)]
 const fn parts(
     scheme: Option<&'static str>,
     kind: i32,
@@ -13,7 +15,16 @@ const fn parts(
     path: Option<&'static str>,
     extra: Option<&'static str>,
 ) -> UrlParts<'static> {
-    UrlParts { scheme, scheme_kind: kind, host, port, user, password, path, extra }
+    UrlParts {
+        scheme,
+        scheme_kind: kind,
+        host,
+        port,
+        user,
+        password,
+        path,
+        extra,
+    }
 }
 
 const H: i32 = INTERNET_SCHEME_HTTP;
@@ -21,6 +32,7 @@ const WHQ: Option<&str> = Some("www.winehq.org");
 const ABOUT: Option<&str> = Some("/site/about");
 
 /// (what, components, flags, URL)
+#[rustfmt::skip]
 const CREATED: &[(&str, UrlParts<'static>, u32, &str)] = &[
     ("[T] CREATE_URL1: user, password, default port left out", parts(Some("http"), H, WHQ, 80, Some("username"), Some("password"), ABOUT, None), 0, "http://username:password@www.winehq.org/site/about"),
     ("[T] CREATE_URL2: user only", parts(Some("http"), H, WHQ, 80, Some("username"), None, ABOUT, None), 0, "http://username@www.winehq.org/site/about"),
@@ -63,11 +75,16 @@ const CREATED: &[(&str, UrlParts<'static>, u32, &str)] = &[
 #[test]
 fn creates_urls_from_components() {
     for (what, p, flags, url) in CREATED {
-        assert_eq!(create(p, *flags).unwrap_or_else(|e| panic!("{what}: {e}")), *url, "{what}");
+        assert_eq!(
+            create(p, *flags).unwrap_or_else(|e| panic!("{what}: {e}")),
+            *url,
+            "{what}"
+        );
     }
 }
 
 /// (what, components, error)
+#[rustfmt::skip]
 const REFUSED: &[(&str, UrlParts<'static>, u32)] = &[
     ("[T] password without user name", parts(None, H, Some("h"), 80, None, Some("pw"), Some("/"), None), ERROR_INVALID_PARAMETER),
     ("INTERNET_SCHEME_UNKNOWN without a scheme string", parts(None, INTERNET_SCHEME_UNKNOWN, Some("h"), 0, None, None, None, None), ERROR_INVALID_PARAMETER),
@@ -86,11 +103,15 @@ fn refuses_inconsistent_components() {
 fn creates_urls_beyond_internet_max_url_length() {
     let path = format!("/{}", "p".repeat(INTERNET_MAX_URL_LENGTH as usize));
     let p = parts(None, H, Some("h"), 80, None, None, None, None);
-    let p = UrlParts { path: Some(&path), ..p };
+    let p = UrlParts {
+        path: Some(&path),
+        ..p
+    };
     assert_eq!(create(&p, 0).unwrap().len(), "http://h".len() + path.len());
 }
 
 /// URLs that come back unchanged from create(crack(url)).
+#[rustfmt::skip]
 const ROUND_TRIPS: &[&str] = &[
     "http://www.winehq.org/site/about#hi",
     "http://username:password@www.winehq.org/site/about",
@@ -118,6 +139,7 @@ fn crack_then_create_round_trips() {
 }
 
 /// URLs native normalises on the way through: (input, create(crack(input))).
+#[rustfmt::skip]
 const NORMALISED: &[(&str, &str)] = &[
     ("http://host:80/", "http://host/"),
     ("http://host?q", "http://host/?q"),
