@@ -939,6 +939,23 @@ BOOL WINAPI InternetUnlockRequestFile(void *hLockRequestInfo);
 DWORD WINAPI InternetErrorDlg(void *hWnd, HINTERNET hRequest, DWORD dwError, DWORD dwFlags,
                               LPVOID *lppvData);
 
+BOOL WINAPI InternetCrackUrlA(LPCSTR lpszUrl, DWORD dwUrlLength, DWORD dwFlags,
+                              LPURL_COMPONENTSA lpUrlComponents);
+BOOL WINAPI InternetCrackUrlW(LPCWSTR lpszUrl, DWORD dwUrlLength, DWORD dwFlags,
+                              LPURL_COMPONENTSW lpUrlComponents);
+BOOL WINAPI InternetCreateUrlA(LPURL_COMPONENTSA lpUrlComponents, DWORD dwFlags, LPSTR lpszUrl,
+                               LPDWORD lpdwUrlLength);
+BOOL WINAPI InternetCreateUrlW(LPURL_COMPONENTSW lpUrlComponents, DWORD dwFlags, LPWSTR lpszUrl,
+                               LPDWORD lpdwUrlLength);
+BOOL WINAPI InternetCanonicalizeUrlA(LPCSTR lpszUrl, LPSTR lpszBuffer, LPDWORD lpdwBufferLength,
+                                     DWORD dwFlags);
+BOOL WINAPI InternetCanonicalizeUrlW(LPCWSTR lpszUrl, LPWSTR lpszBuffer, LPDWORD lpdwBufferLength,
+                                     DWORD dwFlags);
+BOOL WINAPI InternetCombineUrlA(LPCSTR lpszBaseUrl, LPCSTR lpszRelativeUrl, LPSTR lpszBuffer,
+                                LPDWORD lpdwBufferLength, DWORD dwFlags);
+BOOL WINAPI InternetCombineUrlW(LPCWSTR lpszBaseUrl, LPCWSTR lpszRelativeUrl, LPWSTR lpszBuffer,
+                                LPDWORD lpdwBufferLength, DWORD dwFlags);
+
 /* ---- A/W names ---- */
 #ifdef UNICODE
 #define URL_COMPONENTS URL_COMPONENTSW
@@ -958,6 +975,10 @@ DWORD WINAPI InternetErrorDlg(void *hWnd, HINTERNET hRequest, DWORD dwError, DWO
 #define InternetSetOptionEx InternetSetOptionExW
 #define InternetGetLastResponseInfo InternetGetLastResponseInfoW
 #define InternetCheckConnection InternetCheckConnectionW
+#define InternetCombineUrl InternetCombineUrlW
+#define InternetCanonicalizeUrl InternetCanonicalizeUrlW
+#define InternetCreateUrl InternetCreateUrlW
+#define InternetCrackUrl InternetCrackUrlW
 #else
 #define URL_COMPONENTS URL_COMPONENTSA
 #define LPURL_COMPONENTS LPURL_COMPONENTSA
@@ -976,6 +997,10 @@ DWORD WINAPI InternetErrorDlg(void *hWnd, HINTERNET hRequest, DWORD dwError, DWO
 #define InternetSetOptionEx InternetSetOptionExA
 #define InternetGetLastResponseInfo InternetGetLastResponseInfoA
 #define InternetCheckConnection InternetCheckConnectionA
+#define InternetCombineUrl InternetCombineUrlA
+#define InternetCanonicalizeUrl InternetCanonicalizeUrlA
+#define InternetCreateUrl InternetCreateUrlA
+#define InternetCrackUrl InternetCrackUrlA
 #endif
 
 #ifdef __cplusplus

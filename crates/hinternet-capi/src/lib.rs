@@ -14,3 +14,4 @@ pub mod misc;
 pub mod options;
 pub mod strings;
 pub mod types;
+pub mod url;

@@ -6,15 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn lib_dir() -> PathBuf {
-    // The test binary is target/<profile>/deps/<name>; the cdylib is in target/<profile>.
+    // The test binary is target/<profile>/deps/<name>; `cargo test` builds the cdylib next to
+    // it (`cargo build` also copies it up to target/<profile>, but that copy may be stale).
     let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+    let deps = exe.parent().unwrap().to_path_buf();
     assert!(
-        dir.join("libwininet.so").exists(),
+        deps.join("libwininet.so").exists(),
         "libwininet.so not found in {}",
-        dir.display()
+        deps.display()
     );
-    dir
+    deps
 }
 
 fn compile(name: &str) -> PathBuf {
@@ -67,7 +68,12 @@ fn run(name: &str, args: &[&str]) -> String {
     } else {
         Command::new(&exe)
     };
-    let out = cmd.args(args).output().unwrap();
+    // cargo's own LD_LIBRARY_PATH may name a stale copy first; load the one built for this run.
+    let out = cmd
+        .env("LD_LIBRARY_PATH", lib_dir())
+        .args(args)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
@@ -148,4 +154,9 @@ fn c_misc_functions_give_the_documented_answers() {
         run("misc", &[&open_url, &closed_url, &file_url]).trim(),
         "misc ok"
     );
+}
+
+#[test]
+fn c_url_functions_point_into_the_callers_string_and_follow_the_size_rules() {
+    assert_eq!(run("crack_url", &[]).trim(), "url ok");
 }
