@@ -36,12 +36,18 @@ pub fn internet_set_status_callback(
     engine.set_callback(raw, callback)
 }
 
-/// Reads until `buf` is full or the data ends (InternetReadFile's synchronous contract).
+/// Reads until `buf` is full or the data ends (InternetReadFile's synchronous contract). When
+/// the data fails after some bytes were read, those bytes are returned and the failure is left
+/// for the next read to report (leaves keep a body failure sticky), so nothing received is lost.
 pub async fn read_fill(ops: &Arc<dyn HandleOps>, buf: &mut [u8]) -> Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         let mut rb = ReadBuf::new(&mut buf[filled..]);
-        poll_fn(|cx| ops.poll_read(cx, &mut rb)).await?;
+        match poll_fn(|cx| ops.poll_read(cx, &mut rb)).await {
+            Ok(()) => {}
+            Err(_) if filled > 0 => break,
+            Err(e) => return Err(e),
+        }
         let n = rb.filled().len();
         if n == 0 {
             break;

@@ -32,7 +32,8 @@ pub trait HandleOps: Send + Sync + 'static {
     fn as_any(&self) -> &dyn Any;
 
     /// Reads some bytes of the body / file: `Ready(Ok(()))` with nothing added to `buf` means
-    /// the end of the data.
+    /// the end of the data. A failure must be sticky (every later read reports it again): the
+    /// engine hands back the bytes read before a failure and lets the next read report it.
     fn poll_read(&self, _cx: &mut Context<'_>, _buf: &mut ReadBuf<'_>) -> Poll<Result<()>> {
         Poll::Ready(wrong_type())
     }
