@@ -21,6 +21,8 @@
 
 pub mod blocking;
 mod find;
+mod ftp;
+mod http;
 mod internet;
 mod protocols;
 pub mod raw;
@@ -28,10 +30,12 @@ mod resource;
 mod status;
 
 pub use find::Find;
+pub use ftp::{FtpConnect, FtpList, FtpSession, FtpUpload};
 pub use hinternet_core::consts;
 pub use hinternet_core::{
     AsyncResult, Error, FindData, Handle, HandleKind, Result, StatusEvent, TimePrecision, Timestamp,
 };
+pub use http::{HttpConnectOptions, HttpConnection, HttpRequestBuilder, HttpResponse, HttpUpload};
 pub use internet::{Access, Internet, InternetBuilder, OpenUrl};
 pub use protocols::engine;
 pub use resource::{Resource, error_of};

@@ -9,6 +9,16 @@ pub fn register_all(engine: &Engine) {
     engine
         .registry()
         .register(&["file"], &[], Arc::new(hinternet_file::FileProtocol));
+    engine.registry().register(
+        &["http", "https"],
+        &[hinternet_core::consts::INTERNET_SERVICE_HTTP],
+        Arc::new(hinternet_http::HttpProtocol),
+    );
+    engine.registry().register(
+        &["ftp"],
+        &[hinternet_core::consts::INTERNET_SERVICE_FTP],
+        Arc::new(hinternet_ftp::FtpProtocol),
+    );
 }
 
 /// The process-wide engine with every built-in protocol registered. The C front door and the

@@ -6,12 +6,15 @@
 //! worker is handed over for the call; inside a current-thread runtime the call runs on a helper
 //! thread.
 
+pub mod http;
+
 use std::io;
 use std::time::Duration;
 
 use hinternet_core::{Engine, FindData, Handle, HandleKind, OptionInput, OptionValue, Result};
 
 pub use crate::internet::{Access, OpenUrl};
+pub mod ftp;
 use crate::resource::io_error;
 use crate::status::Notification;
 

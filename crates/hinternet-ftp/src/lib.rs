@@ -1,4 +1,13 @@
-//! The FTP leaf of hinternet: the pure pieces that need no socket.
+//! The FTP leaf of hinternet: FTP sessions behind WinINet handles, and the pure pieces that
+//! need no socket.
+//!
+//! * [`FtpProtocol`]: InternetConnect(`INTERNET_SERVICE_FTP`) → a CONNECT_FTP handle (login,
+//!   FEAT, UTF-8), InternetOpenUrl(`ftp://`) → an FTP_FILE or FTP_FIND handle.
+//! * [`calls`]: FtpFindFirstFile, FtpOpenFile, FtpGetFile, FtpPutFile, FtpDeleteFile,
+//!   FtpRenameFile, FtpCreateDirectory, FtpRemoveDirectory, FtpSetCurrentDirectory,
+//!   FtpGetCurrentDirectory, FtpCommand, FtpGetFileSize, by handle value.
+//! * [`FtpSession`]: one control connection (suppaftp `=12.2.1` inside; none of its types in
+//!   any public signature), the last reply, one transfer at a time.
 //!
 //! * [`listing`]: `LIST` / `MLSD` output → [`hinternet_core::FindData`] entries (Unix `ls -l`,
 //!   DOS/IIS, MLSx facts), tolerant of odd lines, names kept as raw bytes.
@@ -30,10 +39,18 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod calls;
+mod errors;
 pub mod listing;
+pub mod ops;
 pub mod passive;
+mod protocol;
 pub mod reply;
+mod session;
+mod transfer;
 
 pub use listing::{Listing, ListingFormat, ListingParser, SkipReason, parse_listing};
 pub use passive::{PassiveAddr, parse_epsv, parse_pasv};
+pub use protocol::{FtpProtocol, set_tls_client_config};
 pub use reply::{Reply, ReplyParser, error_for_reply};
+pub use session::{ANONYMOUS_PASSWORD, ConnectConfig, Features, FtpSession, TlsMode};

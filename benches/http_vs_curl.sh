@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Times curl against examples/http_get (blocking InternetReadFile, 64 KiB buffer) on the same
+# loopback nginx, A/B alternating within one run, and prints the median ratio per case
+# (ours / curl: below 1 is faster than curl).
+#
+#   benches/http_vs_curl.sh            # RUNS=5 by default
+#   RUNS=9 PORT=18080 benches/http_vs_curl.sh
+#
+# Cases: a 1 GiB file; 10,000 keep-alive GETs of 1 KiB one after the other; 64 concurrent
+# requests of 1 MiB (the async Rust API, MAX_CONNS_PER_SERVER raised to 64; curl --parallel).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BIN=$TARGET/release/examples/http_get
+RUNS=${RUNS:-5}
+PORT=${PORT:-18080}
+command -v nginx >/dev/null || { echo "nginx missing (apt-get install -y nginx)"; exit 1; }
+command -v curl >/dev/null || { echo "curl missing (apt-get install -y curl)"; exit 1; }
+[ -x "$BIN" ] || (cd "$ROOT" && cargo build --release --example http_get)
+
+WORK=$(mktemp -d /dev/shm/hinternet-bench.XXXXXX)
+cleanup() { [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+mkdir -p "$WORK/www" "$WORK/logs"
+head -c $((1 << 30)) /dev/zero > "$WORK/www/big"
+head -c 1024 /dev/urandom > "$WORK/www/small"
+head -c $((1 << 20)) /dev/urandom > "$WORK/www/medium"
+chmod -R a+rX "$WORK"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/logs/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    keepalive_timeout 75s;
+    client_body_temp_path $WORK/logs;
+    proxy_temp_path $WORK/logs;
+    fastcgi_temp_path $WORK/logs;
+    uwsgi_temp_path $WORK/logs;
+    scgi_temp_path $WORK/logs;
+    server {
+        listen 127.0.0.1:$PORT;
+        root $WORK/www;
+    }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/logs/error.log"
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/small" && break; sleep 0.1; done
+
+URL=http://127.0.0.1:$PORT
+now() { date +%s.%N; }
+timeit() { local s e; s=$(now); "$@" >/dev/null; e=$(now); echo "$e - $s" | bc -l; }
+
+run_case() {
+    local name=$1; shift
+    local curl_cmd=$1 ours_cmd=$2
+    local ratios=() c o
+    for _ in $(seq 1 "$RUNS"); do
+        c=$(timeit bash -c "$curl_cmd")
+        o=$(timeit bash -c "$ours_cmd")
+        ratios+=("$(echo "$o / $c" | bc -l)")
+        printf '  %-28s curl %7.3f s   ours %7.3f s\n' "$name" "$c" "$o"
+    done
+    local median
+    median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    printf '%-30s median ratio ours/curl = %.3f\n' "$name" "$median"
+}
+
+run_case "1 GiB file" \
+    "curl -s -o /dev/null $URL/big" \
+    "$BIN $URL/big"
+run_case "10000 keep-alive GETs 1 KiB" \
+    "curl -s -o /dev/null '$URL/small?[1-10000]'" \
+    "$BIN --repeat 10000 $URL/small"
+run_case "64 concurrent GETs 1 MiB" \
+    "curl -s --no-progress-meter -Z --parallel-max 64 -o /dev/null '$URL/medium?[1-64]'" \
+    "$BIN --concurrent 64 $URL/medium"

@@ -1,0 +1,190 @@
+//! The FTP protocol's entries in the engine's table: InternetConnect with
+//! `INTERNET_SERVICE_FTP` and InternetOpenUrl for `ftp://` URLs.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use hinternet_core::consts::*;
+use hinternet_core::registry::{ConnectRequest, Protocol, UrlRequest};
+use hinternet_core::{Call, ChildParams, Engine, Error, Handle, HandleKind, Result};
+
+use crate::ops::{FtpConnectOps, FtpFileOps, FtpFindOps};
+use crate::session::{ConnectConfig, DataCommand, FtpSession, TlsMode};
+use crate::transfer;
+
+/// The FTP protocol (register it for the `ftp` scheme and `INTERNET_SERVICE_FTP`).
+#[derive(Debug, Default)]
+pub struct FtpProtocol;
+
+/// Per-root TLS settings of FTPS sessions.
+#[derive(Debug, Default)]
+struct TlsSettings {
+    config: Mutex<Option<Arc<rustls::ClientConfig>>>,
+}
+
+/// Sets the TLS client configuration FTPS sessions opened under the root `root` use (for
+/// example one that trusts a private CA). Without one, the Mozilla roots (webpki-roots) are
+/// trusted.
+///
+/// # Errors
+/// `ERROR_INVALID_HANDLE` for a handle that is not live.
+pub fn set_tls_client_config(
+    engine: &Engine,
+    root: u64,
+    config: Arc<rustls::ClientConfig>,
+) -> Result<()> {
+    let call = engine.enter(root)?;
+    let settings = call.node().session().extension(TlsSettings::default);
+    *settings.config.lock().unwrap_or_else(|p| p.into_inner()) = Some(config);
+    Ok(())
+}
+
+fn tls_config(call: &Call) -> Option<Arc<rustls::ClientConfig>> {
+    let settings = call.node().session().extension(TlsSettings::default);
+    let set = settings
+        .config
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    set.or_else(default_tls_config)
+}
+
+fn default_tls_config() -> Option<Arc<rustls::ClientConfig>> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .ok()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Some(Arc::new(cfg))
+}
+
+fn config_of(
+    server: String,
+    port: u16,
+    user: Option<String>,
+    password: Option<String>,
+    flags: u32,
+) -> ConnectConfig {
+    ConnectConfig {
+        host: server,
+        port,
+        user,
+        password,
+        passive: flags & INTERNET_FLAG_PASSIVE != 0,
+        tls: if flags & INTERNET_FLAG_SECURE != 0 {
+            TlsMode::Explicit
+        } else {
+            TlsMode::None
+        },
+    }
+}
+
+#[async_trait]
+impl Protocol for FtpProtocol {
+    fn name(&self) -> &'static str {
+        "ftp"
+    }
+
+    /// InternetConnect(FTP): the CONNECT_FTP handle is created first (HANDLE_CREATED), then
+    /// the session resolves, connects, logs in and asks FEAT. A failure closes the handle.
+    async fn connect(&self, root: &Call, request: ConnectRequest) -> Result<Handle> {
+        let config = config_of(
+            request.server,
+            request.port,
+            request.user,
+            request.password,
+            request.flags,
+        );
+        let session = Arc::new(FtpSession::new(config, tls_config(root)));
+        let s = Arc::clone(&session);
+        let params = ChildParams {
+            kind: HandleKind::ConnectFtp,
+            context: request.context,
+            flags: request.flags,
+            hidden: false,
+        };
+        let engine = root.engine().clone();
+        let handle = engine.create_child(root, params, move |node| {
+            s.set_node(node);
+            Arc::new(FtpConnectOps { session: s })
+        })?;
+        if let Err(e) = session.connect().await {
+            let _ = engine.close_async(handle.as_raw()).await;
+            return Err(e);
+        }
+        Ok(handle)
+    }
+
+    /// InternetOpenUrl(`ftp://[user[:password]@]host[:port]/path`): a session of its own
+    /// (passive when INTERNET_FLAG_PASSIVE is given), then RETR of the path (an FTP_FILE handle)
+    /// or, for a path ending in `/`, the listing of that directory (an FTP_FIND handle; the HTML
+    /// rendering of FTP_FIND_HTML is not implemented, so INTERNET_FLAG_RAW_DATA makes no
+    /// difference). The handle owns the session: closing it ends the transfer and sends QUIT.
+    /// No handle for the session is exposed and it sends no notifications.
+    async fn open_url(&self, root: &Call, request: UrlRequest) -> Result<Handle> {
+        if request.host.is_empty() {
+            return Err(Error::new(ERROR_INTERNET_INVALID_URL));
+        }
+        let ascii = request.flags & FTP_TRANSFER_TYPE_MASK == FTP_TRANSFER_TYPE_ASCII;
+        let config = config_of(
+            request.host.clone(),
+            request.port,
+            request.user.clone(),
+            request.password.clone(),
+            request.flags,
+        );
+        let session = Arc::new(FtpSession::new(config, tls_config(root)));
+        session.connect().await?;
+        let is_dir = request.path.is_empty() || request.path.ends_with('/');
+        let params = |kind| ChildParams {
+            kind,
+            context: request.context,
+            flags: request.flags,
+            hidden: false,
+        };
+        let engine = root.engine().clone();
+        let r = async {
+            if is_dir {
+                let slot = session.claim().await?;
+                let search = transfer::Search {
+                    target: Some(if request.path.is_empty() {
+                        "/".to_owned()
+                    } else {
+                        request.path.clone()
+                    }),
+                    filter: None,
+                };
+                let listing = transfer::list(&session, &search).await?;
+                let ops = Arc::new(FtpFindOps::new(
+                    listing.entries,
+                    slot,
+                    listing.unparsed,
+                    listing.flagged,
+                ));
+                ops.own_session();
+                engine.create_child(root, params(HandleKind::FtpFind), move |_| ops)
+            } else {
+                let slot = session.claim().await?;
+                let size = if session.features().size {
+                    session.size_of(&request.path, ascii).await?
+                } else {
+                    None
+                };
+                let (stream, _) = session
+                    .open_data(DataCommand::Retr(request.path.clone()), ascii, 0)
+                    .await?;
+                let ops = Arc::new(FtpFileOps::new(slot, stream, false, size));
+                ops.own_session();
+                engine.create_child(root, params(HandleKind::FtpFile), move |_| ops)
+            }
+        }
+        .await;
+        if r.is_err() {
+            session.quit().await;
+        }
+        r
+    }
+}

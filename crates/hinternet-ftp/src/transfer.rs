@@ -1,0 +1,293 @@
+//! The procedures behind the session functions that move data: listing a directory, and the
+//! whole-file download and upload of FtpGetFile / FtpPutFile.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use hinternet_core::consts::*;
+use hinternet_core::{Error, FindData, Result};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::errors::map_io;
+use crate::listing::{ListingFormat, ListingParser};
+use crate::session::{DataCommand, DataStream, FtpSession, within};
+
+/// Bytes per read / write of the whole-file transfers.
+const CHUNK: usize = 64 * 1024;
+
+/// A listing read whole: entries (after the pattern filter), and the counts of lines that
+/// were not understood and of entries with unsafe names.
+#[derive(Debug, Default)]
+pub(crate) struct ListResult {
+    pub entries: VecDeque<FindData>,
+    pub unparsed: usize,
+    pub flagged: usize,
+}
+
+/// How FtpFindFirstFile's search string is used: `target` is sent to the server, `filter` (a
+/// last component with `*` / `?`) is matched locally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Search {
+    pub target: Option<String>,
+    pub filter: Option<String>,
+}
+
+/// Splits a search string: NULL or "" lists the current directory; a last component with a
+/// wildcard is a local filter on its directory; anything else is sent as it is.
+pub(crate) fn split_search(pattern: Option<&str>) -> Search {
+    let Some(p) = pattern.filter(|p| !p.is_empty()) else {
+        return Search {
+            target: None,
+            filter: None,
+        };
+    };
+    let cut = p.rfind(['/', '\\']);
+    let (dir, last) = match cut {
+        Some(i) => (&p[..i], &p[i + 1..]),
+        None => ("", p),
+    };
+    if last.contains(['*', '?']) {
+        let dir = match (cut, dir) {
+            (Some(_), "") => Some("/".to_owned()),
+            (_, "") => None,
+            (_, d) => Some(d.to_owned()),
+        };
+        Search {
+            target: dir,
+            filter: Some(last.to_owned()),
+        }
+    } else {
+        Search {
+            target: Some(p.to_owned()),
+            filter: None,
+        }
+    }
+}
+
+/// `*` / `?` matching, ASCII case-insensitive (Windows' PathMatchSpec).
+pub(crate) fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
+    let (mut p, mut n) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while n < name.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some(p);
+                mark = n;
+                p += 1;
+            }
+            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&name[n]) => {
+                p += 1;
+                n += 1;
+            }
+            _ => match star {
+                Some(s) => {
+                    p = s + 1;
+                    mark += 1;
+                    n = mark;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p.min(pattern.len())..].iter().all(|&c| c == b'*')
+}
+
+/// Lists a directory (MLSD when the server offers it, LIST otherwise; a refused MLSD of a
+/// plain name is retried as LIST, since MLSD only lists directories) and reads the listing
+/// whole. Unparseable lines are skipped and counted.
+pub(crate) async fn list(session: &Arc<FtpSession>, search: &Search) -> Result<ListResult> {
+    let mlsd = session.features().mlsd;
+    let command = |verb: &str| match &search.target {
+        Some(t) => format!("{verb} {t}"),
+        None => verb.to_owned(),
+    };
+    let (stream, format) = if mlsd {
+        match session
+            .open_data(DataCommand::Download(command("MLSD")), true, 0)
+            .await
+        {
+            Ok((s, _)) => (s, ListingFormat::Mlsx),
+            Err(e) if e.reply().is_some_and(|r| r.starts_with('5')) && search.filter.is_none() => {
+                let (s, _) = session
+                    .open_data(DataCommand::Download(command("LIST")), true, 0)
+                    .await?;
+                (s, ListingFormat::Auto)
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        let (s, _) = session
+            .open_data(DataCommand::Download(command("LIST")), true, 0)
+            .await?;
+        (s, ListingFormat::Auto)
+    };
+    let mut parser = ListingParser::new(format, SystemTime::now());
+    let stream = read_all(session, stream, |chunk| {
+        parser.push(chunk);
+        Ok(())
+    })
+    .await?;
+    session.finish(stream).await?;
+    let listing = parser.finish();
+    let unparsed = listing.unparsed().count();
+    let mut out = ListResult {
+        unparsed,
+        ..ListResult::default()
+    };
+    for (i, e) in listing.entries.into_iter().enumerate() {
+        if let Some(f) = &search.filter
+            && !wildcard_match(f.as_bytes(), &e.name)
+        {
+            continue;
+        }
+        if listing.flagged.contains(&i) {
+            out.flagged += 1;
+        }
+        out.entries.push_back(e);
+    }
+    Ok(out)
+}
+
+/// Reads a download to its end, each wait bounded by the data receive timeout, handing every
+/// chunk to `sink`. Returns the stream for [`FtpSession::finish`].
+pub(crate) async fn read_all(
+    session: &FtpSession,
+    mut stream: DataStream,
+    mut sink: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<DataStream> {
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let limit = session.timeouts().data_receive;
+        let n = within(limit, "data", stream.read(&mut buf))
+            .await?
+            .map_err(|e| map_io(e).with_context("FTP data connection"))?;
+        if n == 0 {
+            return Ok(stream);
+        }
+        sink(&buf[..n])?;
+    }
+}
+
+/// FtpGetFile: downloads into a temporary file beside `local` and renames it into place only
+/// when the server confirmed the transfer (`226`); on any failure no file is left under the
+/// target name (and the temporary one is removed).
+pub(crate) async fn get_file(
+    session: &Arc<FtpSession>,
+    remote: &str,
+    local: &Path,
+    fail_if_exists: bool,
+    attributes: u32,
+    ascii: bool,
+) -> Result<()> {
+    let dir = match local.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".hinternet-")
+        .suffix(".part")
+        .tempfile_in(&dir)
+        .map_err(local_error)?;
+    let mut file = tokio::fs::File::from_std(tmp.as_file().try_clone().map_err(local_error)?);
+    let (mut stream, _) = session
+        .open_data(DataCommand::Retr(remote.to_owned()), ascii, 0)
+        .await?;
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let limit = session.timeouts().data_receive;
+        let n = within(limit, "data", stream.read(&mut buf))
+            .await?
+            .map_err(|e| map_io(e).with_context("FTP data connection"))?;
+        if n == 0 {
+            break;
+        }
+        file.write_all(&buf[..n]).await.map_err(local_error)?;
+    }
+    file.flush().await.map_err(local_error)?;
+    drop(file);
+    session.finish(stream).await?;
+    let placed = if fail_if_exists {
+        tmp.persist_noclobber(local)
+    } else {
+        tmp.persist(local)
+    };
+    let file = placed.map_err(|e| local_error(e.error))?;
+    if attributes & FILE_ATTRIBUTE_READONLY != 0 {
+        let mut perm = file.metadata().map_err(local_error)?.permissions();
+        perm.set_readonly(true);
+        file.set_permissions(perm).map_err(local_error)?;
+    }
+    Ok(())
+}
+
+/// FtpPutFile: uploads a local file (`ERROR_FILE_NOT_FOUND` when it is missing, before the
+/// server is asked anything).
+pub(crate) async fn put_file(
+    session: &Arc<FtpSession>,
+    mut file: tokio::fs::File,
+    remote: &str,
+    ascii: bool,
+) -> Result<u64> {
+    let (mut stream, _) = session
+        .open_data(DataCommand::Stor(remote.to_owned()), ascii, 0)
+        .await?;
+    let mut buf = vec![0u8; CHUNK];
+    let mut total = 0u64;
+    loop {
+        let n = file.read(&mut buf).await.map_err(local_error)?;
+        if n == 0 {
+            break;
+        }
+        let limit = session.timeouts().data_send;
+        within(limit, "the upload", stream.write_all(&buf[..n]))
+            .await?
+            .map_err(|e| map_io(e).with_context("FTP data connection"))?;
+        total += n as u64;
+    }
+    session.finish(stream).await?;
+    Ok(total)
+}
+
+/// A local file-system error as WinINet reports it.
+pub(crate) fn local_error(e: std::io::Error) -> Error {
+    use std::io::ErrorKind as K;
+    let code = match e.kind() {
+        K::NotFound => ERROR_PATH_NOT_FOUND,
+        K::AlreadyExists => ERROR_FILE_EXISTS,
+        K::PermissionDenied => ERROR_ACCESS_DENIED,
+        _ => ERROR_INTERNET_INTERNAL_ERROR,
+    };
+    Error::new(code).with_source(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_like_path_match_spec() {
+        assert!(wildcard_match(b"*.TXT", b"notes.txt"));
+        assert!(wildcard_match(b"w?l*", b"welcome.msg"));
+        assert!(!wildcard_match(b"w*x", b"welcome.msg"));
+        assert!(wildcard_match(b"*", b""));
+        assert!(!wildcard_match(b"?", b""));
+    }
+
+    #[test]
+    fn search_strings_split_into_target_and_filter() {
+        assert_eq!(split_search(None).target, None);
+        assert_eq!(
+            split_search(Some("pub/*.txt")),
+            Search {
+                target: Some("pub".into()),
+                filter: Some("*.txt".into())
+            }
+        );
+        assert_eq!(split_search(Some("/*")).target.as_deref(), Some("/"));
+        assert_eq!(split_search(Some("*")).target, None);
+        assert_eq!(split_search(Some("pub")).target.as_deref(), Some("pub"));
+        assert_eq!(split_search(Some("pub")).filter, None);
+    }
+}

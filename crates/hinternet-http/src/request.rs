@@ -1,0 +1,1167 @@
+//! The request handle (HttpOpenRequest / InternetOpenUrl): request headers, the send with its
+//! implicit headers, redirects and status notifications, the streamed upload of
+//! HttpSendRequestEx, and the response (head for HttpQueryInfo, body for InternetReadFile).
+
+use std::any::Any;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use hinternet_core::consts::*;
+use hinternet_core::options::{OptionInput, OptionValue, Options, Secret};
+use hinternet_core::{Error, HandleOps, NodeRef, Result, StatusEvent};
+use http_body::Body;
+use hyper::body::Incoming;
+use tokio::io::ReadBuf;
+use tokio::sync::mpsc;
+use tokio_util::sync::PollSender;
+
+use crate::body::{BodyState, Coding, Return, send_notes};
+use crate::headers::{HeaderList, remove_dot_segments};
+use crate::pool::{Checkout, Conn, ConnectParams, Pool, PoolKey, ReqBody, timeout_of};
+use crate::query::{RequestView, ResponseHead};
+
+/// The most redirects followed for one send; one more is ERROR_HTTP_REDIRECT_FAILED.
+pub const MAX_REDIRECTS: u32 = 10;
+
+/// How much of a redirect response's body is drained to keep its connection.
+const DRAIN_LIMIT: usize = 64 * 1024;
+
+/// What a connect handle (or InternetOpenUrl's hidden one) knows.
+pub struct ConnectInfo {
+    /// Server name.
+    pub host: String,
+    /// Port (0 = the scheme's default).
+    pub port: u16,
+    /// User name from InternetConnect / the URL.
+    pub user: Option<String>,
+    /// Password from InternetConnect / the URL.
+    pub password: Option<Secret>,
+    /// The connect handle's INTERNET_FLAG_*.
+    pub flags: u32,
+}
+
+impl std::fmt::Debug for ConnectInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectInfo")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("flags", &self.flags)
+            .finish_non_exhaustive()
+    }
+}
+
+type UploadResult = (
+    std::result::Result<http::Response<Incoming>, hyper::Error>,
+    Option<crate::pool::Driver>,
+);
+
+struct Upload {
+    tx: PollSender<Bytes>,
+    /// Drives the connection during the upload (InternetWriteFile calls do not), gets the
+    /// response head, and hands the connection's driver back when `stop` is dropped.
+    task: tokio::task::JoinHandle<UploadResult>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    conn: Conn,
+    key: PoolKey,
+}
+
+fn poll_driver(d: &mut Option<crate::pool::Driver>, cx: &mut Context<'_>) {
+    if let Some(f) = d.as_mut()
+        && f.as_mut().poll(cx).is_ready()
+    {
+        *d = None;
+    }
+}
+
+struct ReqState {
+    verb: String,
+    object: String,
+    version: String,
+    flags: u32,
+    headers: HeaderList,
+    sent: Option<(String, HeaderList)>,
+    response: Option<ResponseHead>,
+    secure: bool,
+    host: String,
+    port: u16,
+    security_flags: u32,
+    upload: Option<Upload>,
+    tls: Option<(
+        Option<rustls::pki_types::CertificateDer<'static>>,
+        Option<String>,
+    )>,
+    /// The Authorization value of an authentication exchange in progress (Basic).
+    auth: Option<String>,
+}
+
+impl ReqState {
+    fn url(&self) -> String {
+        let scheme = if self.secure { "https" } else { "http" };
+        format!(
+            "{scheme}://{}{}{}",
+            self.host,
+            self.port_suffix(),
+            self.object
+        )
+    }
+
+    fn port_suffix(&self) -> String {
+        let default = if self.secure { 443 } else { 80 };
+        if self.port == default {
+            String::new()
+        } else {
+            format!(":{}", self.port)
+        }
+    }
+}
+
+/// A request handle's protocol object.
+pub struct HttpRequest {
+    node: NodeRef,
+    pool: Arc<Pool>,
+    info: Arc<ConnectInfo>,
+    max_conns: u32,
+    state: Mutex<ReqState>,
+    body: Mutex<BodyState>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// HttpOpenRequest's arguments, after the defaults were applied.
+#[derive(Debug, Clone, Default)]
+pub struct OpenRequest {
+    /// The verb (`"GET"` when none was given).
+    pub verb: String,
+    /// The request target (`"/"` when none was given).
+    pub object: String,
+    /// `"HTTP/1.1"` when none was given.
+    pub version: String,
+    /// A Referer header.
+    pub referrer: Option<String>,
+    /// Accept types (empty entries skipped).
+    pub accept_types: Vec<String>,
+    /// INTERNET_FLAG_*.
+    pub flags: u32,
+}
+
+impl OpenRequest {
+    /// Applies HttpOpenRequest's defaults: NULL/"" verb is GET (a verb other than GET/POST adds
+    /// NO_CACHE_WRITE | RELOAD), NULL/"" object is "/", spaces in the object become `%20`,
+    /// NULL/"" version is HTTP/1.1.
+    pub fn new(
+        verb: Option<&str>,
+        object: Option<&str>,
+        version: Option<&str>,
+        referrer: Option<&str>,
+        accept_types: &[&str],
+        flags: u32,
+    ) -> OpenRequest {
+        let verb = verb.filter(|v| !v.is_empty()).unwrap_or("GET").to_owned();
+        let mut flags = flags;
+        if verb != "GET" && verb != "POST" {
+            flags |= INTERNET_FLAG_NO_CACHE_WRITE | INTERNET_FLAG_RELOAD;
+        }
+        let object = object
+            .filter(|o| !o.is_empty())
+            .unwrap_or("/")
+            .replace(' ', "%20");
+        OpenRequest {
+            verb,
+            object,
+            version: version
+                .filter(|v| !v.is_empty())
+                .unwrap_or("HTTP/1.1")
+                .to_owned(),
+            referrer: referrer.filter(|r| !r.is_empty()).map(str::to_owned),
+            accept_types: accept_types
+                .iter()
+                .filter(|a| !a.is_empty())
+                .map(|a| (*a).to_owned())
+                .collect(),
+            flags,
+        }
+    }
+}
+
+struct Plan {
+    method: String,
+    body: Option<Bytes>,
+    streaming_total: Option<u64>,
+}
+
+enum Next {
+    Done,
+    Follow,
+}
+
+fn version_text(v: http::Version) -> &'static str {
+    match v {
+        http::Version::HTTP_09 => "HTTP/0.9",
+        http::Version::HTTP_10 => "HTTP/1.0",
+        http::Version::HTTP_2 => "HTTP/2",
+        http::Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP/1.1",
+    }
+}
+
+/// Header names as most servers spell them (hyper hands them over in lower case).
+pub fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut up = true;
+    for c in name.chars() {
+        out.push(if up { c.to_ascii_uppercase() } else { c });
+        up = c == '-';
+    }
+    out
+}
+
+fn response_head(parts: &http::response::Parts) -> ResponseHead {
+    let reason = match parts.extensions.get::<hyper::ext::ReasonPhrase>() {
+        Some(r) => String::from_utf8_lossy(r.as_bytes()).into_owned(),
+        None => parts.status.canonical_reason().unwrap_or("").to_owned(),
+    };
+    let mut headers = HeaderList::new();
+    for (name, value) in &parts.headers {
+        headers.push(
+            title_case(name.as_str()),
+            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        );
+    }
+    ResponseHead {
+        version: version_text(parts.version).to_owned(),
+        status: parts.status.as_u16(),
+        reason,
+        headers,
+    }
+}
+
+fn keeps_alive(head: &ResponseHead) -> bool {
+    let conn = head
+        .headers
+        .get("Connection", 0)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if conn.split(',').any(|t| t.trim() == "close") {
+        return false;
+    }
+    let framed = head.headers.contains("Content-Length")
+        || head
+            .headers
+            .get("Transfer-Encoding", 0)
+            .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"))
+        || matches!(head.status, 100..=199 | 204 | 304)
+        || head.version == "HTTP/2";
+    if !framed {
+        // A close-delimited body: the connection ends with it.
+        return false;
+    }
+    head.version != "HTTP/1.0" || conn.split(',').any(|t| t.trim() == "keep-alive")
+}
+
+fn head_len(head: &ResponseHead) -> u32 {
+    let n: usize = head.status_line().len()
+        + 2
+        + head
+            .headers
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 4)
+            .sum::<usize>()
+        + 2;
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Whether INTERNET_OPTION_HTTP_DECODING is on for the handle.
+fn decoding_on(opts: &Options) -> bool {
+    matches!(
+        opts.extra.get(&INTERNET_OPTION_HTTP_DECODING),
+        Some(OptionValue::Dword(v)) if *v != 0
+    )
+}
+
+fn is_idempotent(method: &str) -> bool {
+    matches!(
+        method,
+        "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+    )
+}
+
+impl HttpRequest {
+    /// A request handle's object for `open` on the server `info` names.
+    pub fn new(
+        node: NodeRef,
+        pool: Arc<Pool>,
+        info: Arc<ConnectInfo>,
+        max_conns: u32,
+        open: OpenRequest,
+    ) -> HttpRequest {
+        let secure =
+            open.flags & INTERNET_FLAG_SECURE != 0 || info.flags & INTERNET_FLAG_SECURE != 0;
+        let port = if info.port != 0 {
+            info.port
+        } else if info.flags & INTERNET_FLAG_SECURE != 0 || open.flags & INTERNET_FLAG_SECURE != 0 {
+            443
+        } else {
+            80
+        };
+        let mut headers = HeaderList::new();
+        if let Some(r) = &open.referrer {
+            headers.push("Referer", r.clone());
+        }
+        if !open.accept_types.is_empty() {
+            headers.push("Accept", open.accept_types.join(", "));
+        }
+        let security_flags = open.flags
+            & (SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID);
+        HttpRequest {
+            node,
+            pool,
+            max_conns,
+            state: Mutex::new(ReqState {
+                verb: open.verb,
+                object: open.object,
+                version: open.version,
+                flags: open.flags,
+                headers,
+                sent: None,
+                response: None,
+                secure,
+                host: info.host.clone(),
+                port,
+                security_flags,
+                upload: None,
+                tls: None,
+                auth: None,
+            }),
+            info,
+            body: Mutex::new(BodyState::default()),
+        }
+    }
+
+    fn options(&self) -> Options {
+        self.node.get().map(|n| n.options()).unwrap_or_default()
+    }
+
+    /// HttpAddRequestHeaders.
+    pub fn add_headers(&self, text: &str, modifiers: u32) -> Result<()> {
+        lock(&self.state).headers.apply(text, modifiers)
+    }
+
+    /// HttpQueryInfo against this request's state (see [`crate::query::query_info`]).
+    pub fn with_heads<R>(
+        &self,
+        info_level: u32,
+        f: impl FnOnce(&RequestView<'_>, Option<&ResponseHead>) -> Result<R>,
+    ) -> Result<R> {
+        let st = lock(&self.state);
+        let want_request = info_level & HTTP_QUERY_FLAG_REQUEST_HEADERS != 0;
+        if st.upload.is_some() && !want_request {
+            return Err(Error::new(ERROR_INTERNET_INCORRECT_HANDLE_STATE));
+        }
+        let (target, headers) = match &st.sent {
+            Some((t, h)) => (t.as_str(), h),
+            None => (st.object.as_str(), &st.headers),
+        };
+        let view = RequestView {
+            method: &st.verb,
+            target,
+            version: &st.version,
+            headers,
+        };
+        f(&view, st.response.as_ref())
+    }
+
+    /// The response head, once a response arrived.
+    pub fn response(&self) -> Option<ResponseHead> {
+        lock(&self.state).response.clone()
+    }
+
+    /// INTERNET_OPTION_URL: the current URL (after redirects).
+    pub fn url(&self) -> String {
+        lock(&self.state).url()
+    }
+
+    fn reset(&self, extra: Option<&str>) -> Result<String> {
+        let mut st = lock(&self.state);
+        if let Some(h) = extra {
+            st.headers
+                .apply(h, HTTP_ADDREQ_FLAG_ADD | HTTP_ADDREQ_FLAG_REPLACE)?;
+        }
+        st.response = None;
+        st.upload = None;
+        st.sent = None;
+        let verb = st.verb.clone();
+        drop(st);
+        // A previous response's unread body goes with its connection.
+        *lock(&self.body) = BodyState::default();
+        Ok(verb)
+    }
+
+    /// Builds the request for `plan` from the current state, recording what is sent.
+    fn build(
+        &self,
+        plan: &Plan,
+        opts: &Options,
+        h2: bool,
+        absolute: bool,
+    ) -> Result<(http::Request<ReqBody>, u32)> {
+        let mut st = lock(&self.state);
+        let target = remove_dot_segments(&st.object);
+        let user = &st.headers;
+        let mut sent = HeaderList::new();
+        if !user.contains("Host") {
+            sent.push("Host", format!("{}{}", st.host, st.port_suffix()));
+        }
+        if !user.contains("Content-Length") {
+            match (plan.streaming_total, &plan.body) {
+                (Some(0), _) => {}
+                (Some(total), _) => sent.push("Content-Length", total.to_string()),
+                (None, body) => {
+                    let n = body.as_ref().map_or(0, Bytes::len);
+                    if n != 0 || plan.method != "GET" {
+                        sent.push("Content-Length", n.to_string());
+                    }
+                }
+            }
+        }
+        if !user.contains("User-Agent")
+            && let Some(agent) = opts.user_agent.as_deref().filter(|a| !a.is_empty())
+        {
+            sent.push("User-Agent", agent);
+        }
+        if st.flags & INTERNET_FLAG_PRAGMA_NOCACHE != 0 && !user.contains("Pragma") {
+            sent.push("Pragma", "no-cache");
+        }
+        if st.flags & INTERNET_FLAG_NO_CACHE_WRITE != 0
+            && plan.method != "GET"
+            && !user.contains("Cache-Control")
+        {
+            sent.push("Cache-Control", "no-cache");
+        }
+        let decoding = decoding_on(opts);
+        if decoding && !user.contains("Accept-Encoding") {
+            sent.push("Accept-Encoding", "gzip, deflate, br");
+        }
+        let cookie = if st.flags & INTERNET_FLAG_NO_COOKIES == 0 {
+            self.jar().and_then(|j| j.header_for(&st.url()))
+        } else {
+            None
+        };
+        for (n, v) in user.iter() {
+            if cookie.is_some() && n.eq_ignore_ascii_case("Cookie") {
+                continue;
+            }
+            sent.push(n, v);
+        }
+        if st.flags & INTERNET_FLAG_KEEP_CONNECTION != 0 && !user.contains("Connection") {
+            sent.push("Connection", "Keep-Alive");
+        }
+        if let Some(a) = &st.auth
+            && !user.contains("Authorization")
+        {
+            sent.push("Authorization", a.clone());
+        }
+        if let Some(c) = cookie {
+            sent.push("Cookie", c);
+        }
+        if absolute
+            && !user.contains("Proxy-Authorization")
+            && let Some(a) = Self::proxy_auth(opts)
+        {
+            sent.push("Proxy-Authorization", a);
+        }
+        let uri = if h2 || absolute {
+            let scheme = if st.secure { "https" } else { "http" };
+            format!("{scheme}://{}{}{}", st.host, st.port_suffix(), target)
+        } else {
+            target.clone()
+        };
+        let mut req = http::Request::builder()
+            .method(
+                http::Method::from_bytes(plan.method.as_bytes())
+                    .map_err(|e| Error::new(ERROR_INVALID_PARAMETER).with_source(e))?,
+            )
+            .uri(
+                http::Uri::try_from(uri)
+                    .map_err(|e| Error::new(ERROR_INTERNET_INVALID_URL).with_source(e))?,
+            );
+        let mut n = plan.method.len() + target.len() + st.version.len() + 4;
+        for (name, value) in sent.iter() {
+            n += name.len() + value.len() + 4;
+            if h2
+                && (name.eq_ignore_ascii_case("Host")
+                    || name.eq_ignore_ascii_case("Connection")
+                    || name.eq_ignore_ascii_case("Keep-Alive")
+                    || name.eq_ignore_ascii_case("Transfer-Encoding"))
+            {
+                continue;
+            }
+            let hn = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| Error::new(ERROR_HTTP_INVALID_HEADER).with_source(e))?;
+            let hv = http::HeaderValue::from_str(value)
+                .map_err(|e| Error::new(ERROR_HTTP_INVALID_HEADER).with_source(e))?;
+            req = req.header(hn, hv);
+        }
+        n += plan.body.as_ref().map_or(0, Bytes::len);
+        let body = match plan.streaming_total {
+            Some(_) => ReqBody::Full(None), // replaced by the caller
+            None => ReqBody::Full(plan.body.clone()),
+        };
+        let req = req
+            .body(body)
+            .map_err(|e| Error::new(ERROR_INVALID_PARAMETER).with_source(e))?;
+        st.sent = Some((target, sent));
+        Ok((req, u32::try_from(n).unwrap_or(u32::MAX)))
+    }
+
+    /// Where the request goes: its pool key (direct, through an http proxy in absolute form,
+    /// or tunnelled through a proxy for https) and whether the target is in absolute form.
+    fn route(&self, opts: &Options) -> (PoolKey, bool) {
+        let st = lock(&self.state);
+        match crate::proxy::select(&opts.proxy, st.secure, &st.host) {
+            Some(p) if !st.secure => (
+                PoolKey {
+                    secure: false,
+                    host: p.host.clone(),
+                    port: p.port,
+                    proxy: Some(p.authority()),
+                },
+                true,
+            ),
+            p => (
+                PoolKey {
+                    secure: st.secure,
+                    host: st.host.clone(),
+                    port: st.port,
+                    proxy: p.map(|p| p.authority()),
+                },
+                false,
+            ),
+        }
+    }
+
+    fn jar(&self) -> Option<Arc<crate::cookies::CookieJar>> {
+        self.node
+            .get()
+            .map(|n| n.session().extension(crate::cookies::CookieJar::default))
+    }
+
+    fn proxy_auth(opts: &Options) -> Option<String> {
+        let user = opts.proxy_username.as_deref().filter(|u| !u.is_empty())?;
+        let pass = opts.proxy_password.as_ref().map_or("", |p| p.expose());
+        Some(format!(
+            "Basic {}",
+            crate::auth::base64(format!("{user}:{pass}").as_bytes())
+        ))
+    }
+
+    async fn open_conn(&self, key: &PoolKey, opts: &Options) -> Result<Conn> {
+        let security_flags = lock(&self.state).security_flags;
+        let mut conn = match self.pool.checkout(key, self.max_conns).await {
+            Checkout::Reused(c) => c,
+            Checkout::New(permit) => {
+                let params = ConnectParams {
+                    connect_timeout: timeout_of(opts.connect_timeout),
+                    security_flags,
+                    proxy_auth: Self::proxy_auth(opts),
+                };
+                crate::pool::connect(&self.pool, key, permit, params, &self.node).await?
+            }
+        };
+        if let Err(e) = conn.ready().await {
+            if conn.reused {
+                // Died in the pool: a fresh one.
+                drop(conn);
+                return Box::pin(self.open_conn(key, opts)).await;
+            }
+            return Err(crate::error::from_hyper(e));
+        }
+        if key.secure {
+            let mut st = lock(&self.state);
+            st.security_flags |= SECURITY_FLAG_SECURE | SECURITY_FLAG_STRENGTH_STRONG;
+            st.tls = Some((conn.certificate.clone(), conn.cipher.clone()));
+        }
+        Ok(conn)
+    }
+
+    fn recv_timeout(opts: &Options) -> Option<Duration> {
+        timeout_of(opts.receive_timeout)
+    }
+
+    /// Sends `plan` and waits for the response head; an idempotent request whose reused
+    /// connection turns out dead is sent once more on a new connection.
+    async fn exchange(
+        &self,
+        plan: &Plan,
+        opts: &Options,
+    ) -> Result<(http::Response<Incoming>, Conn, PoolKey)> {
+        let (key, absolute) = self.route(opts);
+        let mut retried = false;
+        loop {
+            let mut conn = self.open_conn(&key, opts).await?;
+            let (req, sent_len) = self.build(plan, opts, conn.sender.is_h2(), absolute)?;
+            self.node.notify(|| StatusEvent::SendingRequest);
+            let fut = conn.sender.send(req);
+            let fut = conn.drive(fut);
+            self.node.notify(|| StatusEvent::RequestSent(sent_len));
+            self.node.notify(|| StatusEvent::ReceivingResponse);
+            let r = match Self::recv_timeout(opts) {
+                Some(d) => match tokio::time::timeout(d, fut).await {
+                    Ok(r) => r,
+                    Err(_) => return Err(Error::new(ERROR_INTERNET_TIMEOUT)),
+                },
+                None => fut.await,
+            };
+            match r {
+                Ok(resp) => return Ok((resp, conn, key)),
+                Err(e)
+                    if conn.reused
+                        && !retried
+                        && is_idempotent(&plan.method)
+                        && crate::error::is_stale_connection(&e) =>
+                {
+                    retried = true;
+                }
+                Err(e) => return Err(crate::error::from_hyper(e)),
+            }
+        }
+    }
+
+    /// HttpSendRequest: sends with `extra` headers merged (ADD | REPLACE) and `body`, follows
+    /// redirects, and leaves the response ready to be queried and read.
+    pub async fn send(&self, extra: Option<&str>, body: Bytes) -> Result<()> {
+        let method = self.reset(extra)?;
+        self.drive(method, Some(body), None).await
+    }
+
+    async fn drive(
+        &self,
+        mut method: String,
+        mut body: Option<Bytes>,
+        mut first: Option<(http::Response<Incoming>, Conn, PoolKey)>,
+    ) -> Result<()> {
+        let opts = self.options();
+        let mut redirects = 0;
+        let mut auth_tried = false;
+        loop {
+            let (resp, conn, key) = match first.take() {
+                Some(f) => f,
+                None => {
+                    let plan = Plan {
+                        method: method.clone(),
+                        body: body.clone(),
+                        streaming_total: None,
+                    };
+                    self.exchange(&plan, &opts).await?
+                }
+            };
+            match self
+                .after_response(
+                    resp,
+                    conn,
+                    key,
+                    &opts,
+                    (&mut method, &mut body),
+                    &mut redirects,
+                    &mut auth_tried,
+                )
+                .await?
+            {
+                Next::Done => return Ok(()),
+                Next::Follow => {}
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn after_response(
+        &self,
+        resp: http::Response<Incoming>,
+        mut conn: Conn,
+        key: PoolKey,
+        opts: &Options,
+        (method, body): (&mut String, &mut Option<Bytes>),
+        redirects: &mut u32,
+        auth_tried: &mut bool,
+    ) -> Result<Next> {
+        let (parts, mut incoming) = resp.into_parts();
+        let mut head = response_head(&parts);
+        let coding = head
+            .headers
+            .get("Content-Encoding", 0)
+            .and_then(Coding::of)
+            .filter(|_| decoding_on(opts));
+        if coding.is_some() {
+            // Decoded bodies lose their coding and length headers (D.53).
+            head.headers.remove_all("Content-Encoding");
+            head.headers.remove_all("Content-Length");
+        }
+        let reusable = keeps_alive(&head);
+        let hlen = head_len(&head);
+        let status = head.status;
+        let location = head.headers.get("Location", 0).map(str::to_owned);
+        let challenges: Vec<String> = (0..)
+            .map_while(|i| head.headers.get("WWW-Authenticate", i))
+            .map(str::to_owned)
+            .collect();
+        let (flags, current_url) = {
+            let mut st = lock(&self.state);
+            st.response = Some(head);
+            (st.flags, st.url())
+        };
+        if flags & INTERNET_FLAG_NO_COOKIES == 0
+            && let Some(jar) = self.jar()
+        {
+            let st = lock(&self.state);
+            if let Some(h) = st.response.as_ref() {
+                for v in (0..).map_while(|i| h.headers.get("Set-Cookie", i)) {
+                    jar.set(v, &current_url);
+                }
+            }
+        }
+        self.node.notify(|| StatusEvent::ResponseReceived(hlen));
+        if status == 401
+            && !challenges.is_empty()
+            && !*auth_tried
+            && flags & INTERNET_FLAG_NO_AUTH == 0
+        {
+            let user = opts.username.clone().or_else(|| self.info.user.clone());
+            let pass = opts
+                .password
+                .as_ref()
+                .or(self.info.password.as_ref())
+                .map(|p| p.expose().to_owned());
+            if let Some(user) = user.filter(|u| !u.is_empty()) {
+                let pass = pass.unwrap_or_default();
+                let target = remove_dot_segments(&lock(&self.state).object);
+                let cnonce = crate::auth::md5_hex(
+                    format!("{:?}{}", std::time::SystemTime::now(), current_url).as_bytes(),
+                );
+                let scheme_of = |c: &String| c.trim_start().to_ascii_lowercase();
+                let answer = challenges
+                    .iter()
+                    .find(|c| scheme_of(c).starts_with("digest"))
+                    .and_then(|c| {
+                        crate::auth::digest(c, &user, &pass, method, &target, &cnonce[..16])
+                    })
+                    .or_else(|| {
+                        challenges
+                            .iter()
+                            .any(|c| scheme_of(c).starts_with("basic"))
+                            .then(|| {
+                                format!(
+                                    "Basic {}",
+                                    crate::auth::base64(format!("{user}:{pass}").as_bytes())
+                                )
+                            })
+                    });
+                let Some(answer) = answer else {
+                    return self.finish_response(incoming, conn, key, opts, reusable, coding);
+                };
+                *auth_tried = true;
+                let drained = drain(&mut incoming, &mut conn, Self::recv_timeout(opts)).await;
+                if drained && reusable {
+                    self.pool.checkin(&key, conn);
+                } else {
+                    drop(conn);
+                }
+                let mut st = lock(&self.state);
+                st.auth = Some(answer);
+                st.response = None;
+                return Ok(Next::Follow);
+            }
+        }
+        if matches!(status, 301 | 302 | 303 | 307 | 308)
+            && flags & INTERNET_FLAG_NO_AUTO_REDIRECT == 0
+            && let Some(loc) = location
+            && let Some(next) = redirect_target(&current_url, &loc)?
+        {
+            let was_secure = current_url.starts_with("https:");
+            if was_secure && !next.secure && flags & INTERNET_FLAG_IGNORE_REDIRECT_TO_HTTP == 0 {
+                return Err(Error::new(ERROR_INTERNET_HTTPS_TO_HTTP_ON_REDIR));
+            }
+            *redirects += 1;
+            if *redirects > MAX_REDIRECTS {
+                return Err(Error::new(ERROR_HTTP_REDIRECT_FAILED)
+                    .with_context(format!("more than {MAX_REDIRECTS} redirects")));
+            }
+            // Drain a small body so the connection can be reused; otherwise drop it.
+            let drained = drain(&mut incoming, &mut conn, Self::recv_timeout(opts)).await;
+            if drained && reusable {
+                self.pool.checkin(&key, conn);
+            } else {
+                drop(conn);
+            }
+            let url = next.url.clone();
+            self.node.notify(|| StatusEvent::Redirect(url));
+            if (status == 303 && method != "HEAD")
+                || (matches!(status, 301 | 302) && method != "GET" && method != "HEAD")
+            {
+                *method = "GET".to_owned();
+                *body = None;
+            }
+            let mut st = lock(&self.state);
+            let same_origin = st.secure == next.secure
+                && st.host.eq_ignore_ascii_case(&next.host)
+                && st.port == next.port;
+            if !same_origin {
+                st.headers.remove_all("Authorization");
+                st.auth = None;
+            }
+            st.secure = next.secure;
+            st.host = next.host;
+            st.port = next.port;
+            st.object = next.object;
+            st.verb = method.clone();
+            st.response = None;
+            return Ok(Next::Follow);
+        }
+        self.finish_response(incoming, conn, key, opts, reusable, coding)
+    }
+
+    /// Makes the response body readable; its connection returns to the pool at its end.
+    fn finish_response(
+        &self,
+        incoming: Incoming,
+        conn: Conn,
+        key: PoolKey,
+        opts: &Options,
+        reusable: bool,
+        coding: Option<Coding>,
+    ) -> Result<Next> {
+        let ret = Return {
+            pool: Arc::clone(&self.pool),
+            key,
+            conn,
+            reusable,
+        };
+        let mut b = match coding {
+            Some(c) => BodyState::decoded(incoming, c, Some(ret), Self::recv_timeout(opts)),
+            None => BodyState::new(incoming, Some(ret), Self::recv_timeout(opts)),
+        };
+        b.set_announce(self.node.get().is_some_and(|n| n.session().is_async()));
+        let notes = b.take_notes();
+        *lock(&self.body) = b;
+        send_notes(&self.node, notes);
+        Ok(Next::Done)
+    }
+
+    /// HttpSendRequestEx: connects and starts the request with `initial` body bytes; the rest
+    /// comes through InternetWriteFile; `total` becomes the Content-Length (0: chunked, unless
+    /// the caller added a Content-Length).
+    pub async fn send_ex(&self, extra: Option<&str>, initial: Bytes, total: u64) -> Result<()> {
+        let method = self.reset(extra)?;
+        let opts = self.options();
+        let (key, absolute) = self.route(&opts);
+        let mut conn = self.open_conn(&key, &opts).await?;
+        let plan = Plan {
+            method,
+            body: None,
+            streaming_total: Some(total),
+        };
+        let (mut req, sent_len) = self.build(&plan, &opts, conn.sender.is_h2(), absolute)?;
+        let (tx, rx) = mpsc::channel::<Bytes>(4);
+        *req.body_mut() = ReqBody::Stream(rx);
+        self.node.notify(|| StatusEvent::SendingRequest);
+        let mut fut = conn.sender.send(req);
+        let mut driver = conn.driver.take();
+        let (stop, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let resp = std::future::poll_fn(|cx| {
+                poll_driver(&mut driver, cx);
+                fut.as_mut().poll(cx)
+            })
+            .await;
+            std::future::poll_fn(|cx| {
+                poll_driver(&mut driver, cx);
+                std::pin::Pin::new(&mut stop_rx).poll(cx).map(|_| ())
+            })
+            .await;
+            (resp, driver)
+        });
+        let n = initial.len();
+        if n > 0 && tx.send(initial).await.is_err() {
+            return Err(Error::new(ERROR_INTERNET_CONNECTION_ABORTED));
+        }
+        let sent = sent_len.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        self.node.notify(|| StatusEvent::RequestSent(sent));
+        lock(&self.state).upload = Some(Upload {
+            tx: PollSender::new(tx),
+            task,
+            stop,
+            conn,
+            key,
+        });
+        Ok(())
+    }
+
+    /// HttpEndRequest: ends the upload and reads the response (following redirects that turn
+    /// the request into a GET).
+    pub async fn end_request(&self) -> Result<()> {
+        let (up, method) = {
+            let mut st = lock(&self.state);
+            let up = st
+                .upload
+                .take()
+                .ok_or_else(|| Error::new(ERROR_INTERNET_INCORRECT_HANDLE_STATE))?;
+            (up, st.verb.clone())
+        };
+        let Upload {
+            tx,
+            task,
+            stop,
+            mut conn,
+            key,
+        } = up;
+        drop(tx);
+        drop(stop);
+        let opts = self.options();
+        self.node.notify(|| StatusEvent::ReceivingResponse);
+        let wait = async {
+            match task.await {
+                Ok((r, driver)) => {
+                    conn.driver = driver;
+                    r.map_err(crate::error::from_hyper)
+                }
+                Err(_) => Err(Error::new(ERROR_INTERNET_CONNECTION_ABORTED)),
+            }
+        };
+        let resp = match Self::recv_timeout(&opts) {
+            Some(d) => tokio::time::timeout(d, wait)
+                .await
+                .map_err(|_| Error::new(ERROR_INTERNET_TIMEOUT))??,
+            None => wait.await?,
+        };
+        self.drive(method, None, Some((resp, conn, key))).await
+    }
+
+    fn poll_fill_locked(&self, cx: &mut Context<'_>) -> Poll<Result<usize>> {
+        let mut b = lock(&self.body);
+        let r = b.poll_fill(cx).map(|r| r.map(|()| b.buffered()));
+        let notes = b.take_notes();
+        drop(b);
+        send_notes(&self.node, notes);
+        r
+    }
+}
+
+struct RedirectTarget {
+    url: String,
+    secure: bool,
+    host: String,
+    port: u16,
+    object: String,
+}
+
+/// Resolves a Location against the current URL. `Ok(None)`: a scheme we do not follow (the
+/// 3xx goes to the caller, as native); `ERROR_INTERNET_INVALID_URL` for an unusable target.
+fn redirect_target(current: &str, location: &str) -> Result<Option<RedirectTarget>> {
+    let base = url::Url::parse(current).map_err(|_| Error::new(ERROR_INTERNET_INVALID_URL))?;
+    let next = base
+        .join(location.trim())
+        .map_err(|_| Error::new(ERROR_INTERNET_INVALID_URL))?;
+    let secure = match next.scheme() {
+        "http" => false,
+        "https" => true,
+        _ => return Ok(None),
+    };
+    let host = match next.host() {
+        Some(url::Host::Ipv6(a)) => format!("[{a}]"),
+        Some(h) => h.to_string(),
+        None => return Err(Error::new(ERROR_INTERNET_INVALID_URL)),
+    };
+    if host.is_empty() {
+        return Err(Error::new(ERROR_INTERNET_INVALID_URL));
+    }
+    let port = next
+        .port_or_known_default()
+        .unwrap_or(if secure { 443 } else { 80 });
+    let mut object = next.path().to_owned();
+    if let Some(q) = next.query() {
+        object.push('?');
+        object.push_str(q);
+    }
+    let mut url = next.clone();
+    url.set_fragment(None);
+    Ok(Some(RedirectTarget {
+        url: url.to_string(),
+        secure,
+        host,
+        port,
+        object,
+    }))
+}
+
+/// Reads a redirect's body to its end if it is small; true when it ended.
+async fn drain(body: &mut Incoming, conn: &mut Conn, timeout: Option<Duration>) -> bool {
+    let work = async {
+        let mut seen = 0usize;
+        loop {
+            if body.is_end_stream() {
+                return true;
+            }
+            match conn.drive(http_body_util::BodyExt::frame(body)).await {
+                None => return true,
+                Some(Ok(f)) => {
+                    seen += f.data_ref().map_or(0, Bytes::len);
+                    if seen > DRAIN_LIMIT {
+                        return false;
+                    }
+                }
+                Some(Err(_)) => return false,
+            }
+        }
+    };
+    match timeout {
+        Some(d) => tokio::time::timeout(d, work).await.unwrap_or(false),
+        None => work.await,
+    }
+}
+
+#[async_trait]
+impl HandleOps for HttpRequest {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn poll_read(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<Result<()>> {
+        let mut b = lock(&self.body);
+        let r = b.poll_read(cx, buf);
+        let notes = b.take_notes();
+        drop(b);
+        send_notes(&self.node, notes);
+        r
+    }
+
+    fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<Result<usize>> {
+        let mut st = lock(&self.state);
+        let Some(up) = st.upload.as_mut() else {
+            return Poll::Ready(Err(Error::new(ERROR_INTERNET_INCORRECT_HANDLE_STATE)));
+        };
+        match up.tx.poll_reserve(cx) {
+            Poll::Ready(Ok(())) => {
+                let n = buf.len();
+                if up.tx.send_item(Bytes::copy_from_slice(buf)).is_err() {
+                    return Poll::Ready(Err(Error::new(ERROR_INTERNET_CONNECTION_ABORTED)));
+                }
+                drop(st);
+                let sent = u32::try_from(n).unwrap_or(u32::MAX);
+                self.node.notify(|| StatusEvent::SendingRequest);
+                self.node.notify(|| StatusEvent::RequestSent(sent));
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(_)) => Poll::Ready(Err(Error::new(ERROR_INTERNET_CONNECTION_ABORTED))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    async fn query_data_available(&self) -> Result<u64> {
+        let cap = self.options().read_buffer_size.max(1) as usize;
+        let n = std::future::poll_fn(|cx| self.poll_fill_locked(cx)).await?;
+        Ok(n.min(cap) as u64)
+    }
+
+    async fn set_file_pointer(&self, distance: i64, method: u32) -> Result<u64> {
+        if lock(&self.state).flags & INTERNET_FLAG_NO_CACHE_WRITE != 0 {
+            return Err(Error::new(ERROR_INTERNET_INVALID_OPERATION));
+        }
+        let pos = lock(&self.body).pos;
+        let target: i128 = match method {
+            FILE_BEGIN => i128::from(distance),
+            FILE_CURRENT => i128::from(pos) + i128::from(distance),
+            _ => return Err(Error::new(ERROR_INTERNET_INVALID_OPERATION)),
+        };
+        if target < 0 {
+            return Err(Error::new(ERROR_NEGATIVE_SEEK));
+        }
+        let target = target as u64;
+        if target < pos {
+            // No cache to go back to: only forward moves within the stream.
+            return Err(Error::new(ERROR_INTERNET_INVALID_OPERATION));
+        }
+        loop {
+            let cur = lock(&self.body).pos;
+            if cur >= target {
+                return Ok(cur);
+            }
+            let n = std::future::poll_fn(|cx| self.poll_fill_locked(cx)).await?;
+            if n == 0 {
+                // The body ended before the target: stay at the end.
+                return Ok(lock(&self.body).pos);
+            }
+            lock(&self.body).skip_buffered(target - cur);
+        }
+    }
+
+    fn query_option(&self, option: u32) -> Option<Result<OptionValue>> {
+        let st = lock(&self.state);
+        Some(Ok(match option {
+            INTERNET_OPTION_URL => OptionValue::Str(st.url()),
+            INTERNET_OPTION_REQUEST_FLAGS => OptionValue::Dword(if st.response.is_some() {
+                0
+            } else {
+                INTERNET_REQFLAG_NO_HEADERS
+            }),
+            INTERNET_OPTION_SECURITY_FLAGS => OptionValue::Dword(st.security_flags),
+            INTERNET_OPTION_SECURITY_CERTIFICATE => {
+                return Some(match &st.tls {
+                    Some((cert, cipher)) => Ok(OptionValue::Str(crate::certinfo::describe(
+                        cert.as_ref(),
+                        cipher.as_deref(),
+                    ))),
+                    None => Err(Error::new(ERROR_INTERNET_INVALID_OPERATION)),
+                });
+            }
+            _ => return None,
+        }))
+    }
+
+    fn set_option(&self, option: u32, value: &OptionInput<'_>) -> Option<Result<()>> {
+        match option {
+            INTERNET_OPTION_SECURITY_FLAGS => Some(match value {
+                OptionInput::Bytes(b) if b.len() == 4 => {
+                    let v = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                    if v & SECURITY_FLAG_SECURE != 0 {
+                        return Some(Err(Error::new(ERROR_INTERNET_OPTION_NOT_SETTABLE)));
+                    }
+                    lock(&self.state).security_flags |= v;
+                    Ok(())
+                }
+                _ => Err(Error::new(ERROR_INTERNET_BAD_OPTION_LENGTH)),
+            }),
+            _ => None,
+        }
+    }
+
+    async fn close(&self) {
+        let up = lock(&self.state).upload.take();
+        if let Some(up) = up {
+            up.task.abort();
+        }
+        let body = std::mem::take(&mut *lock(&self.body));
+        let closes = body.holds_connection();
+        drop(body);
+        if closes {
+            // The rest of the body cannot be drained without waiting: the connection goes.
+            send_notes(
+                &self.node,
+                crate::body::Notes {
+                    closed: true,
+                    ..Default::default()
+                },
+            );
+        }
+    }
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}

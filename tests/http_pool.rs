@@ -1,0 +1,66 @@
+//! The connection pool: a dead pooled connection is replaced (an idempotent request is sent
+//! once more), idle connections expire, and connections are per session.
+
+mod http_common;
+
+use std::time::Duration;
+
+use hinternet_testkit::http::{RawScript, RawServer, Reply, Routes, TestServer};
+use http_common::Session;
+
+#[test]
+fn a_pooled_connection_the_server_closed_is_replaced() {
+    let ok = |body: &'static [u8]| {
+        RawScript::new()
+            .read_request()
+            .write(body)
+            .read_request()
+            .close()
+    };
+    let srv = RawServer::start_per_connection_blocking(vec![
+        ok(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"),
+        ok(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo"),
+    ])
+    .unwrap();
+    let s = Session::new(0);
+    let c = s.connect(srv.port(), 0);
+    let req = s.open(c, "GET", "/1", 0);
+    s.send(req, None, b"").unwrap();
+    assert_eq!(s.read_all(req).unwrap(), b"one");
+    // The first connection answers one request and closes on the next: the second request
+    // must end up on a new connection and succeed.
+    let req = s.open(c, "GET", "/2", 0);
+    s.send(req, None, b"").unwrap();
+    assert_eq!(s.read_all(req).unwrap(), b"two");
+    assert_eq!(srv.connections_accepted(), 2);
+}
+
+#[test]
+fn sessions_do_not_share_connections() {
+    let srv = TestServer::start_blocking(Routes::new().fallback(Reply::text("x"))).unwrap();
+    for _ in 0..2 {
+        let s = Session::new(0);
+        let req = s.request(srv.port(), "GET", "/", 0);
+        s.send(req, None, b"").unwrap();
+        s.read_all(req).unwrap();
+    }
+    assert_eq!(srv.connections_accepted(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn idle_connections_expire_before_common_server_timeouts() {
+    let srv = TestServer::start(Routes::new().fallback(Reply::text("x")))
+        .await
+        .unwrap();
+    let inet = hinternet::Internet::builder()
+        .engine(hinternet_core::Engine::new())
+        .build()
+        .unwrap();
+    let conn = inet.connect_http("127.0.0.1", srv.port()).await.unwrap();
+    conn.get("/a").send().await.unwrap().bytes().await.unwrap();
+    conn.get("/b").send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(srv.connections_accepted(), 1);
+    tokio::time::advance(hinternet_http::pool::IDLE_TIMEOUT + Duration::from_millis(1)).await;
+    conn.get("/c").send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(srv.connections_accepted(), 2);
+}
