@@ -385,3 +385,92 @@ fn async_open_file_and_reads_complete_through_request_complete() {
     assert!(got == data);
     raw::internet_close_handle(&e, r.as_raw()).unwrap();
 }
+
+#[test]
+fn closing_the_session_during_an_async_get_file_cancels_it_and_leaves_no_file() {
+    let stall = hinternet_testkit::Signal::new();
+    let script = script_login(&[])
+        .step(Step::new("TYPE I").reply("200 ok"))
+        .step(Step::new("EPSV").epsv())
+        .step(
+            Step::new("RETR f")
+                .reply("150 go")
+                .fire(&stall.clone())
+                .stall_before_data(&hinternet_testkit::Signal::new())
+                .send(&b"never"[..]),
+        )
+        .start_blocking()
+        .unwrap();
+    let e = engine();
+    let r = root(&e, INTERNET_FLAG_ASYNC);
+    let (rec, rx) = completions(&e, r);
+    let c = match raw::internet_connect(
+        &e,
+        r.as_raw(),
+        ConnectArgs {
+            server: Some("127.0.0.1"),
+            port: script.port(),
+            user: Some("u"),
+            password: Some("p"),
+            service: INTERNET_SERVICE_FTP,
+            flags: INTERNET_FLAG_PASSIVE,
+            context: 7,
+        },
+        |_| {},
+    ) {
+        Outcome::Pending => Handle::from_raw(wait(&rx).2.result).unwrap(),
+        Outcome::Done(r) => r.unwrap(),
+    };
+    // The connect handle copied the root's callback; give it one that also reports closing.
+    let (ctx_tx, closings) = mpsc::channel();
+    let ctx_tx = Mutex::new(ctx_tx);
+    let inner = raw::internet_set_status_callback(&e, c.as_raw(), None)
+        .unwrap()
+        .unwrap();
+    raw::internet_set_status_callback(
+        &e,
+        c.as_raw(),
+        Some(callback_fn(move |h, ctx, ev| {
+            inner.notify(h, ctx, ev);
+            if let StatusEvent::HandleClosing(closed) = ev {
+                let _ = ctx_tx.lock().unwrap().send(*closed);
+            }
+        })),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("f");
+    let out = raw::ftp_get_file(
+        &e,
+        c.as_raw(),
+        Some("f"),
+        Some(&target),
+        false,
+        0,
+        0,
+        |_| {},
+    );
+    assert!(matches!(out, Outcome::Pending));
+    // The server has answered 150 and stalls: close the session under the pending call.
+    assert!(stall.wait_blocking(Duration::from_secs(10)));
+    rec.clear();
+    raw::internet_close_handle(&e, c.as_raw()).unwrap();
+    assert_eq!(
+        wait(&rx),
+        (
+            c,
+            7,
+            AsyncResult {
+                result: 0,
+                error: ERROR_INTERNET_OPERATION_CANCELLED
+            }
+        )
+    );
+    // HANDLE_CLOSING follows REQUEST_COMPLETE as the handle's last notification.
+    let closing = closings.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(closing, c);
+    let codes = rec.codes();
+    assert_eq!(codes.first(), Some(&INTERNET_STATUS_REQUEST_COMPLETE));
+    assert_eq!(codes.last(), Some(&INTERNET_STATUS_HANDLE_CLOSING));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

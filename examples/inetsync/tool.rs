@@ -404,4 +404,3 @@ pub async fn sync(
         };
     Ok(summary)
 }
-

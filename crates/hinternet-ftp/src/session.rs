@@ -369,6 +369,13 @@ impl FtpSession {
         }
     }
 
+    /// A guard for a long operation on the control connection: if the operation's future is
+    /// dropped before it ends (its handle was closed under it), the control connection is in
+    /// an unknown state and the session is marked unusable (QUIT is then not attempted).
+    pub(crate) fn interrupt_guard(&self) -> Interrupt<'_> {
+        Interrupt(self, true)
+    }
+
     /// Records the handle that holds the transfer slot.
     pub(crate) fn set_holder(&self, node: NodeRef) {
         self.slot_state().holder = Some(node);
@@ -816,6 +823,24 @@ impl FtpSession {
             self.notify(|| StatusEvent::ConnectionClosed);
         }
         self.broken.store(true, Ordering::Release);
+    }
+}
+
+/// See [`FtpSession::interrupt_guard`].
+pub(crate) struct Interrupt<'a>(&'a FtpSession, bool);
+
+impl Interrupt<'_> {
+    /// The operation ended (well or not) without being interrupted.
+    pub(crate) fn disarm(mut self) {
+        self.1 = false;
+    }
+}
+
+impl Drop for Interrupt<'_> {
+    fn drop(&mut self) {
+        if self.1 {
+            self.0.broken.store(true, Ordering::Release);
+        }
     }
 }
 

@@ -98,6 +98,13 @@ pub(crate) fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
 /// plain name is retried as LIST, since MLSD only lists directories) and reads the listing
 /// whole. Unparseable lines are skipped and counted.
 pub(crate) async fn list(session: &Arc<FtpSession>, search: &Search) -> Result<ListResult> {
+    let guard = session.interrupt_guard();
+    let r = list_inner(session, search).await;
+    guard.disarm();
+    r
+}
+
+async fn list_inner(session: &Arc<FtpSession>, search: &Search) -> Result<ListResult> {
     let mlsd = session.features().mlsd;
     let command = |verb: &str| match &search.target {
         Some(t) => format!("{verb} {t}"),
@@ -181,6 +188,20 @@ pub(crate) async fn get_file(
     attributes: u32,
     ascii: bool,
 ) -> Result<()> {
+    let guard = session.interrupt_guard();
+    let r = get_file_inner(session, remote, local, fail_if_exists, attributes, ascii).await;
+    guard.disarm();
+    r
+}
+
+async fn get_file_inner(
+    session: &Arc<FtpSession>,
+    remote: &str,
+    local: &Path,
+    fail_if_exists: bool,
+    attributes: u32,
+    ascii: bool,
+) -> Result<()> {
     let dir = match local.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -225,6 +246,18 @@ pub(crate) async fn get_file(
 /// FtpPutFile: uploads a local file (`ERROR_FILE_NOT_FOUND` when it is missing, before the
 /// server is asked anything).
 pub(crate) async fn put_file(
+    session: &Arc<FtpSession>,
+    file: tokio::fs::File,
+    remote: &str,
+    ascii: bool,
+) -> Result<u64> {
+    let guard = session.interrupt_guard();
+    let r = put_file_inner(session, file, remote, ascii).await;
+    guard.disarm();
+    r
+}
+
+async fn put_file_inner(
     session: &Arc<FtpSession>,
     mut file: tokio::fs::File,
     remote: &str,

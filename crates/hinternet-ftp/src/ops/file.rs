@@ -35,6 +35,9 @@ struct State {
     finishing: Option<Finishing>,
     /// The end was reached and the completion reply read (or the transfer failed).
     done: bool,
+    /// A failure of the transfer, reported again by every later read or write (the engine
+    /// relies on failures being sticky).
+    failed: Option<(u32, Option<String>)>,
     timer: Option<Pin<Box<Sleep>>>,
     peek: Vec<u8>,
     peek_pos: usize,
@@ -73,6 +76,7 @@ impl FtpFileOps {
                 stream: Some(stream),
                 finishing: None,
                 done: false,
+                failed: None,
                 timer: None,
                 peek: Vec::new(),
                 peek_pos: 0,
@@ -129,6 +133,9 @@ impl FtpFileOps {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<Result<()>> {
         loop {
+            if let Some(e) = failure(s) {
+                return Poll::Ready(Err(e));
+            }
             if s.done {
                 return Poll::Ready(Ok(()));
             }
@@ -136,7 +143,7 @@ impl FtpFileOps {
                 let r = std::task::ready!(f.as_mut().poll(cx));
                 s.finishing = None;
                 s.done = true;
-                return Poll::Ready(r);
+                return Poll::Ready(r.map_err(|e| fail(s, e)));
             }
             let Some(stream) = s.stream.as_mut() else {
                 s.done = true;
@@ -161,15 +168,36 @@ impl FtpFileOps {
                     s.done = true;
                     // Dropping the stream leaves its reply for the next command to drain.
                     s.stream = None;
-                    return Poll::Ready(Err(map_io(e).with_context("FTP data connection")));
+                    let e = map_io(e).with_context("FTP data connection");
+                    return Poll::Ready(Err(fail(s, e)));
                 }
                 Poll::Pending => {
                     let limit = self.session.timeouts().data_receive;
-                    return poll_timer(s, cx, limit, "data").unit();
+                    return match poll_timer(s, cx, limit, "data").unit() {
+                        Poll::Ready(Err(e)) => Poll::Ready(Err(fail(s, e))),
+                        other => other,
+                    };
                 }
             }
         }
     }
+}
+
+/// Records a transfer failure (code and reply) and returns the error.
+fn fail(s: &mut State, e: Error) -> Error {
+    s.failed = Some((e.code(), e.reply().map(str::to_owned)));
+    e
+}
+
+/// The recorded failure, rebuilt.
+fn failure(s: &State) -> Option<Error> {
+    s.failed.as_ref().map(|(code, reply)| {
+        let e = Error::new(*code).with_context("the FTP transfer failed earlier");
+        match reply {
+            Some(r) => e.with_reply(r.clone()),
+            None => e,
+        }
+    })
 }
 
 fn poll_timer(
@@ -235,6 +263,9 @@ impl HandleOps for FtpFileOps {
             return Poll::Ready(Err(Error::new(ERROR_INTERNET_INCORRECT_HANDLE_TYPE)));
         }
         let mut s = self.state();
+        if let Some(e) = failure(&s) {
+            return Poll::Ready(Err(e));
+        }
         let Some(stream) = s.stream.as_mut() else {
             return Poll::Ready(Err(Error::new(ERROR_INTERNET_CONNECTION_ABORTED)));
         };
@@ -248,11 +279,15 @@ impl HandleOps for FtpFileOps {
                 s.timer = None;
                 s.stream = None;
                 s.done = true;
-                Poll::Ready(Err(map_io(e).with_context("FTP data connection")))
+                let e = map_io(e).with_context("FTP data connection");
+                Poll::Ready(Err(fail(&mut s, e)))
             }
             Poll::Pending => {
                 let limit = self.session.timeouts().data_send;
-                poll_timer(&mut s, cx, limit, "the upload").unit()
+                match poll_timer(&mut s, cx, limit, "the upload").unit() {
+                    Poll::Ready(Err(e)) => Poll::Ready(Err(fail(&mut s, e))),
+                    other => other,
+                }
             }
         }
     }
