@@ -49,7 +49,6 @@ fn child_params(context: usize) -> ChildParams {
         kind: HandleKind::FileRequest,
         context,
         flags: 0,
-        hidden: false,
     }
 }
 

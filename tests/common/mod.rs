@@ -158,7 +158,6 @@ impl Protocol for GateProtocol {
                 kind: HandleKind::FileRequest,
                 context: request.context,
                 flags: request.flags,
-                hidden: false,
             },
             move |node| {
                 Arc::new(GateOps {

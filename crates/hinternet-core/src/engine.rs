@@ -77,9 +77,6 @@ pub struct ChildParams {
     pub context: usize,
     /// Its `INTERNET_FLAG_*` flags.
     pub flags: u32,
-    /// A hidden handle (InternetOpenUrl's connect) has no handle value callers can use, gets no
-    /// notifications, and goes away with its last child.
-    pub hidden: bool,
 }
 
 impl Engine {
@@ -166,7 +163,6 @@ impl Engine {
             p.flags,
             options,
             None,
-            false,
         ));
         let _ = node.ops.set(Arc::new(NoOps));
         self.0.table.publish(node);
@@ -224,7 +220,6 @@ impl Engine {
             p.flags,
             pnode.options(),
             pnode.current_callback(),
-            p.hidden,
         ));
         let _ = node.ops.set(make(node.weak()));
         let attached = {
@@ -241,10 +236,8 @@ impl Engine {
             self.0.table.free(handle);
             return Err(Error::new(ERROR_INVALID_HANDLE));
         }
-        if !p.hidden {
-            self.0.table.publish(Arc::clone(&node));
-            pnode.notify_created(handle, p.context);
-        }
+        self.0.table.publish(Arc::clone(&node));
+        pnode.notify_created(handle, p.context);
         Ok(handle)
     }
 
@@ -326,17 +319,7 @@ impl Engine {
         }
         let facts = HandleFacts {
             kind: node.kind,
-            parent: node
-                .parent
-                .as_ref()
-                .filter(|p| !p.hidden)
-                .map(|p| p.handle)
-                .or_else(|| {
-                    node.parent
-                        .as_ref()
-                        .and_then(|p| p.parent.as_ref())
-                        .map(|g| g.handle)
-                }),
+            parent: node.parent.as_ref().map(|p| p.handle),
             context: node.context() as u64,
         };
         node.with_options(|o| options::query_handle(o, &facts, option))
@@ -407,12 +390,7 @@ async fn finalize(mut node: Arc<Node>) {
             return;
         };
         lock(&parent.children).retain(|c| !Arc::ptr_eq(c, &node));
-        let mut last = parent.release();
-        if parent.hidden && lock(&parent.children).is_empty() && parent.mark_closed() {
-            parent.cancel.cancel();
-            last = parent.release();
-        }
-        if !last {
+        if !parent.release() {
             return;
         }
         node = parent;

@@ -92,7 +92,6 @@ pub struct Node {
     pub(crate) cancel: CancellationToken,
     pub(crate) ops: OnceLock<Arc<dyn HandleOps>>,
     queue: Mutex<NotifyQueue>,
-    pub(crate) hidden: bool,
 }
 
 impl Node {
@@ -107,7 +106,6 @@ impl Node {
         flags: u32,
         options: Options,
         callback: Option<SharedCallback>,
-        hidden: bool,
     ) -> Node {
         Node {
             handle,
@@ -124,7 +122,6 @@ impl Node {
             cancel: CancellationToken::new(),
             ops: OnceLock::new(),
             queue: Mutex::new(NotifyQueue::default()),
-            hidden,
         }
     }
 

@@ -61,8 +61,9 @@ pub trait Protocol: Send + Sync + 'static {
     /// A short name for diagnostics ("file", "http", "ftp").
     fn name(&self) -> &'static str;
 
-    /// InternetOpenUrl for one of this protocol's schemes: creates the returned handle (and any
-    /// hidden parent) below the root `root` is a call on.
+    /// InternetOpenUrl for one of this protocol's schemes: creates the returned handle below the
+    /// root `root` is a call on (the handle owns whatever connection it needs: there is no
+    /// hidden connect handle, so closing it sends HANDLE_CLOSING for it alone, as native).
     async fn open_url(&self, root: &Call, request: UrlRequest) -> Result<Handle>;
 
     /// InternetConnect with this protocol's service.

@@ -44,7 +44,6 @@ impl Protocol for FileProtocol {
             kind: HandleKind::FileRequest,
             context: request.context,
             flags: request.flags,
-            hidden: false,
         };
         let engine = root.engine().clone();
         let meta = tokio::fs::metadata(&path)

@@ -319,7 +319,6 @@ fn prep_find(
                 kind: HandleKind::FtpFind,
                 context,
                 flags,
-                hidden: false,
             };
             let holder = Arc::clone(&session);
             let h = inner.engine().create_child(&inner, params, move |node| {
@@ -416,7 +415,6 @@ fn prep_open(
                 kind: HandleKind::FtpFile,
                 context,
                 flags,
-                hidden: false,
             };
             let holder = Arc::clone(&session);
             inner.engine().create_child(&inner, params, move |node| {
@@ -679,7 +677,6 @@ fn prep_command(
                         kind: HandleKind::FtpFile,
                         context,
                         flags,
-                        hidden: false,
                     };
                     let holder = Arc::clone(&session);
                     let h = inner.engine().create_child(&inner, params, move |node| {

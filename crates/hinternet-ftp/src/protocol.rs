@@ -104,7 +104,6 @@ impl Protocol for FtpProtocol {
             kind: HandleKind::ConnectFtp,
             context: request.context,
             flags: request.flags,
-            hidden: false,
         };
         let engine = root.engine().clone();
         let handle = engine.create_child(root, params, move |node| {
@@ -143,7 +142,6 @@ impl Protocol for FtpProtocol {
             kind,
             context: request.context,
             flags: request.flags,
-            hidden: false,
         };
         let engine = root.engine().clone();
         let r = async {

@@ -50,7 +50,6 @@ pub fn http_open_request(
             kind: HandleKind::HttpRequest,
             context,
             flags,
-            hidden: false,
         },
         move |node| Arc::new(HttpRequest::new(node, pool, info, max, open)),
     )

@@ -48,3 +48,9 @@ impl CookieJar {
         self.store().clear();
     }
 }
+
+/// The process-wide jar of InternetGetCookie / InternetSetCookie, which take no handle.
+pub fn process_jar() -> &'static CookieJar {
+    static JAR: std::sync::OnceLock<CookieJar> = std::sync::OnceLock::new();
+    JAR.get_or_init(CookieJar::default)
+}

@@ -107,7 +107,6 @@ impl Protocol for HttpProtocol {
                 kind: HandleKind::ConnectHttp,
                 context: request.context,
                 flags: request.flags,
-                hidden: false,
             },
             move |_| Arc::new(HttpConnect { info }),
         )
@@ -149,7 +148,6 @@ impl Protocol for HttpProtocol {
                 kind: HandleKind::HttpRequest,
                 context: request.context,
                 flags,
-                hidden: false,
             },
             move |node| Arc::new(HttpRequest::new(node, pool, info, max, open)),
         )?;

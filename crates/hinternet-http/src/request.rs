@@ -29,7 +29,7 @@ pub const MAX_REDIRECTS: u32 = 10;
 /// How much of a redirect response's body is drained to keep its connection.
 const DRAIN_LIMIT: usize = 64 * 1024;
 
-/// What a connect handle (or InternetOpenUrl's hidden one) knows.
+/// What a connect handle (or a request made by InternetOpenUrl) knows.
 pub struct ConnectInfo {
     /// Server name.
     pub host: String,
