@@ -1,8 +1,8 @@
 //! Reads a URL to stdout with the blocking API, printing status events on stderr.
 //!
 //! ```text
-//! cargo run --example read_url                      # reads this repository's README.md
-//! cargo run --example read_url -- file:///etc/hosts
+//! cargo run --example open_url                      # reads this repository's README.md
+//! cargo run --example open_url -- file:///etc/hosts
 //! ```
 
 use std::io::{Read, Write};
@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .unwrap_or_else(|| format!("file://{}/README.md", env!("CARGO_MANIFEST_DIR")));
     let inet = Internet::builder()
-        .agent("hinternet-read-url/0.1")
+        .agent("hinternet-open-url/0.1")
         .build()?;
     inet.on_status(|n| {
         eprintln!(
