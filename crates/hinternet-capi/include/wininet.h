@@ -956,6 +956,80 @@ BOOL WINAPI InternetCombineUrlA(LPCSTR lpszBaseUrl, LPCSTR lpszRelativeUrl, LPST
 BOOL WINAPI InternetCombineUrlW(LPCWSTR lpszBaseUrl, LPCWSTR lpszRelativeUrl, LPWSTR lpszBuffer,
                                 LPDWORD lpdwBufferLength, DWORD dwFlags);
 
+HINTERNET WINAPI HttpOpenRequestA(HINTERNET hConnect, LPCSTR lpszVerb, LPCSTR lpszObjectName,
+                                  LPCSTR lpszVersion, LPCSTR lpszReferrer, LPCSTR *lplpszAcceptTypes,
+                                  DWORD dwFlags, DWORD_PTR dwContext);
+HINTERNET WINAPI HttpOpenRequestW(HINTERNET hConnect, LPCWSTR lpszVerb, LPCWSTR lpszObjectName,
+                                  LPCWSTR lpszVersion, LPCWSTR lpszReferrer,
+                                  LPCWSTR *lplpszAcceptTypes, DWORD dwFlags, DWORD_PTR dwContext);
+BOOL WINAPI HttpAddRequestHeadersA(HINTERNET hRequest, LPCSTR lpszHeaders, DWORD dwHeadersLength,
+                                   DWORD dwModifiers);
+BOOL WINAPI HttpAddRequestHeadersW(HINTERNET hRequest, LPCWSTR lpszHeaders, DWORD dwHeadersLength,
+                                   DWORD dwModifiers);
+BOOL WINAPI HttpSendRequestA(HINTERNET hRequest, LPCSTR lpszHeaders, DWORD dwHeadersLength,
+                             LPVOID lpOptional, DWORD dwOptionalLength);
+BOOL WINAPI HttpSendRequestW(HINTERNET hRequest, LPCWSTR lpszHeaders, DWORD dwHeadersLength,
+                             LPVOID lpOptional, DWORD dwOptionalLength);
+BOOL WINAPI HttpSendRequestExA(HINTERNET hRequest, LPINTERNET_BUFFERSA lpBuffersIn,
+                               LPINTERNET_BUFFERSA lpBuffersOut, DWORD dwFlags, DWORD_PTR dwContext);
+BOOL WINAPI HttpSendRequestExW(HINTERNET hRequest, LPINTERNET_BUFFERSW lpBuffersIn,
+                               LPINTERNET_BUFFERSW lpBuffersOut, DWORD dwFlags, DWORD_PTR dwContext);
+BOOL WINAPI HttpEndRequestA(HINTERNET hRequest, LPINTERNET_BUFFERSA lpBuffersOut, DWORD dwFlags,
+                            DWORD_PTR dwContext);
+BOOL WINAPI HttpEndRequestW(HINTERNET hRequest, LPINTERNET_BUFFERSW lpBuffersOut, DWORD dwFlags,
+                            DWORD_PTR dwContext);
+BOOL WINAPI HttpQueryInfoA(HINTERNET hRequest, DWORD dwInfoLevel, LPVOID lpBuffer,
+                           LPDWORD lpdwBufferLength, LPDWORD lpdwIndex);
+BOOL WINAPI HttpQueryInfoW(HINTERNET hRequest, DWORD dwInfoLevel, LPVOID lpBuffer,
+                           LPDWORD lpdwBufferLength, LPDWORD lpdwIndex);
+
+HINTERNET WINAPI FtpFindFirstFileA(HINTERNET hConnect, LPCSTR lpszSearchFile,
+                                   LPWIN32_FIND_DATAA lpFindFileData, DWORD dwFlags,
+                                   DWORD_PTR dwContext);
+HINTERNET WINAPI FtpFindFirstFileW(HINTERNET hConnect, LPCWSTR lpszSearchFile,
+                                   LPWIN32_FIND_DATAW lpFindFileData, DWORD dwFlags,
+                                   DWORD_PTR dwContext);
+HINTERNET WINAPI FtpOpenFileA(HINTERNET hConnect, LPCSTR lpszFileName, DWORD dwAccess,
+                              DWORD dwFlags, DWORD_PTR dwContext);
+HINTERNET WINAPI FtpOpenFileW(HINTERNET hConnect, LPCWSTR lpszFileName, DWORD dwAccess,
+                              DWORD dwFlags, DWORD_PTR dwContext);
+BOOL WINAPI FtpGetFileA(HINTERNET hConnect, LPCSTR lpszRemoteFile, LPCSTR lpszNewFile,
+                        BOOL fFailIfExists, DWORD dwFlagsAndAttributes, DWORD dwFlags,
+                        DWORD_PTR dwContext);
+BOOL WINAPI FtpGetFileW(HINTERNET hConnect, LPCWSTR lpszRemoteFile, LPCWSTR lpszNewFile,
+                        BOOL fFailIfExists, DWORD dwFlagsAndAttributes, DWORD dwFlags,
+                        DWORD_PTR dwContext);
+BOOL WINAPI FtpPutFileA(HINTERNET hConnect, LPCSTR lpszLocalFile, LPCSTR lpszNewRemoteFile,
+                        DWORD dwFlags, DWORD_PTR dwContext);
+BOOL WINAPI FtpPutFileW(HINTERNET hConnect, LPCWSTR lpszLocalFile, LPCWSTR lpszNewRemoteFile,
+                        DWORD dwFlags, DWORD_PTR dwContext);
+BOOL WINAPI FtpDeleteFileA(HINTERNET hConnect, LPCSTR lpszFileName);
+BOOL WINAPI FtpDeleteFileW(HINTERNET hConnect, LPCWSTR lpszFileName);
+BOOL WINAPI FtpRenameFileA(HINTERNET hConnect, LPCSTR lpszExisting, LPCSTR lpszNew);
+BOOL WINAPI FtpRenameFileW(HINTERNET hConnect, LPCWSTR lpszExisting, LPCWSTR lpszNew);
+BOOL WINAPI FtpCreateDirectoryA(HINTERNET hConnect, LPCSTR lpszDirectory);
+BOOL WINAPI FtpCreateDirectoryW(HINTERNET hConnect, LPCWSTR lpszDirectory);
+BOOL WINAPI FtpRemoveDirectoryA(HINTERNET hConnect, LPCSTR lpszDirectory);
+BOOL WINAPI FtpRemoveDirectoryW(HINTERNET hConnect, LPCWSTR lpszDirectory);
+BOOL WINAPI FtpSetCurrentDirectoryA(HINTERNET hConnect, LPCSTR lpszDirectory);
+BOOL WINAPI FtpSetCurrentDirectoryW(HINTERNET hConnect, LPCWSTR lpszDirectory);
+BOOL WINAPI FtpGetCurrentDirectoryA(HINTERNET hConnect, LPSTR lpszCurrentDirectory,
+                                    LPDWORD lpdwCurrentDirectory);
+BOOL WINAPI FtpGetCurrentDirectoryW(HINTERNET hConnect, LPWSTR lpszCurrentDirectory,
+                                    LPDWORD lpdwCurrentDirectory);
+BOOL WINAPI FtpCommandA(HINTERNET hConnect, BOOL fExpectResponse, DWORD dwFlags,
+                        LPCSTR lpszCommand, DWORD_PTR dwContext, HINTERNET *phFtpCommand);
+BOOL WINAPI FtpCommandW(HINTERNET hConnect, BOOL fExpectResponse, DWORD dwFlags,
+                        LPCWSTR lpszCommand, DWORD_PTR dwContext, HINTERNET *phFtpCommand);
+DWORD WINAPI FtpGetFileSize(HINTERNET hFile, LPDWORD lpdwFileSizeHigh);
+
+BOOL WINAPI InternetGetCookieA(LPCSTR lpszUrl, LPCSTR lpszCookieName, LPSTR lpszCookieData,
+                               LPDWORD lpdwSize);
+BOOL WINAPI InternetGetCookieW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName, LPWSTR lpszCookieData,
+                               LPDWORD lpdwSize);
+BOOL WINAPI InternetSetCookieA(LPCSTR lpszUrl, LPCSTR lpszCookieName, LPCSTR lpszCookieData);
+BOOL WINAPI InternetSetCookieW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName, LPCWSTR lpszCookieData);
+
 /* ---- A/W names ---- */
 #ifdef UNICODE
 #define URL_COMPONENTS URL_COMPONENTSW
@@ -979,6 +1053,25 @@ BOOL WINAPI InternetCombineUrlW(LPCWSTR lpszBaseUrl, LPCWSTR lpszRelativeUrl, LP
 #define InternetCanonicalizeUrl InternetCanonicalizeUrlW
 #define InternetCreateUrl InternetCreateUrlW
 #define InternetCrackUrl InternetCrackUrlW
+#define HttpOpenRequest HttpOpenRequestW
+#define HttpAddRequestHeaders HttpAddRequestHeadersW
+#define HttpSendRequest HttpSendRequestW
+#define HttpSendRequestEx HttpSendRequestExW
+#define HttpEndRequest HttpEndRequestW
+#define HttpQueryInfo HttpQueryInfoW
+#define FtpFindFirstFile FtpFindFirstFileW
+#define FtpOpenFile FtpOpenFileW
+#define FtpGetFile FtpGetFileW
+#define FtpPutFile FtpPutFileW
+#define FtpDeleteFile FtpDeleteFileW
+#define FtpRenameFile FtpRenameFileW
+#define FtpCreateDirectory FtpCreateDirectoryW
+#define FtpRemoveDirectory FtpRemoveDirectoryW
+#define FtpSetCurrentDirectory FtpSetCurrentDirectoryW
+#define FtpGetCurrentDirectory FtpGetCurrentDirectoryW
+#define FtpCommand FtpCommandW
+#define InternetGetCookie InternetGetCookieW
+#define InternetSetCookie InternetSetCookieW
 #else
 #define URL_COMPONENTS URL_COMPONENTSA
 #define LPURL_COMPONENTS LPURL_COMPONENTSA
@@ -1001,6 +1094,25 @@ BOOL WINAPI InternetCombineUrlW(LPCWSTR lpszBaseUrl, LPCWSTR lpszRelativeUrl, LP
 #define InternetCanonicalizeUrl InternetCanonicalizeUrlA
 #define InternetCreateUrl InternetCreateUrlA
 #define InternetCrackUrl InternetCrackUrlA
+#define HttpOpenRequest HttpOpenRequestA
+#define HttpAddRequestHeaders HttpAddRequestHeadersA
+#define HttpSendRequest HttpSendRequestA
+#define HttpSendRequestEx HttpSendRequestExA
+#define HttpEndRequest HttpEndRequestA
+#define HttpQueryInfo HttpQueryInfoA
+#define FtpFindFirstFile FtpFindFirstFileA
+#define FtpOpenFile FtpOpenFileA
+#define FtpGetFile FtpGetFileA
+#define FtpPutFile FtpPutFileA
+#define FtpDeleteFile FtpDeleteFileA
+#define FtpRenameFile FtpRenameFileA
+#define FtpCreateDirectory FtpCreateDirectoryA
+#define FtpRemoveDirectory FtpRemoveDirectoryA
+#define FtpSetCurrentDirectory FtpSetCurrentDirectoryA
+#define FtpGetCurrentDirectory FtpGetCurrentDirectoryA
+#define FtpCommand FtpCommandA
+#define InternetGetCookie InternetGetCookieA
+#define InternetSetCookie InternetSetCookieA
 #endif
 
 #ifdef __cplusplus

@@ -7,7 +7,10 @@
 #![deny(missing_docs)]
 
 pub mod callback;
+pub mod cookies;
 pub mod ffi;
+pub mod ftp;
+pub mod http;
 pub mod internet;
 pub mod last_error;
 pub mod misc;

@@ -160,3 +160,181 @@ fn c_misc_functions_give_the_documented_answers() {
 fn c_url_functions_point_into_the_callers_string_and_follow_the_size_rules() {
     assert_eq!(run("crack_url", &[]).trim(), "url ok");
 }
+
+// ---- HTTP against the testkit server ---------------------------------------------------------
+
+use hinternet_testkit::Signal;
+use hinternet_testkit::http::{Piece, Reply, Routes, TestServer};
+
+const BODY_LEN: usize = 150_000;
+
+fn http_server(slow: &Signal) -> TestServer {
+    let routes = Routes::new()
+        .route("/data", Reply::bytes(pattern(BODY_LEN)))
+        .route(
+            "/headers",
+            Reply::text("hello")
+                .header("X-Dup", "one")
+                .header("X-Dup", "two"),
+        )
+        .route("/echo", Reply::echo())
+        .route(
+            "/slow",
+            Reply::pieces(vec![
+                Piece::Data("first".into()),
+                Piece::Wait(slow.clone()),
+                Piece::Data("rest".into()),
+            ]),
+        );
+    TestServer::start_blocking(routes).unwrap()
+}
+
+#[test]
+fn c_http_get_through_open_url_reads_the_exact_bytes() {
+    let s = http_server(&Signal::new());
+    let out = run("http_get", &[&s.url("/data"), &BODY_LEN.to_string()]);
+    assert_eq!(out.trim(), format!("get {BODY_LEN} bytes"));
+}
+
+#[test]
+fn c_http_query_info_follows_the_size_rules_a_and_w() {
+    let s = http_server(&Signal::new());
+    let port = s.port().to_string();
+    assert_eq!(run("http_query", &["127.0.0.1", &port]).trim(), "query ok");
+    let sent = s
+        .requests()
+        .into_iter()
+        .find(|r| r.header("X-Sent").is_some())
+        .expect("the A request reached the server");
+    assert_eq!(sent.header("X-Test"), Some("one"));
+    assert_eq!(sent.header("Accept"), Some("text/plain, text/html"));
+}
+
+#[test]
+fn c_http_send_request_ex_uploads_the_body() {
+    let s = http_server(&Signal::new());
+    let port = s.port().to_string();
+    let out = run("http_upload", &["127.0.0.1", &port, "/echo"]);
+    assert_eq!(out.trim(), "upload 30000 bytes");
+    let reqs = s.requests();
+    let r = reqs
+        .iter()
+        .find(|r| r.header("X-Upload").is_some())
+        .expect("the streamed upload reached the server");
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.header("X-Upload"), Some("c"));
+    assert_eq!(r.body.len(), 30_000);
+    let last = reqs.last().unwrap();
+    assert_eq!(&last.body[..], b"posted-body");
+}
+
+#[test]
+fn c_http_async_send_pends_and_completes_on_another_thread() {
+    let s = http_server(&Signal::new());
+    let port = s.port().to_string();
+    let out = run(
+        "http_async",
+        &["127.0.0.1", &port, "/data", &BODY_LEN.to_string()],
+    );
+    assert!(out.starts_with("async http ok"), "{out}");
+}
+
+#[test]
+fn c_http_closing_the_root_cancels_a_pending_read() {
+    let slow = Signal::new();
+    let s = http_server(&slow);
+    let port = s.port().to_string();
+    let out = run("http_cancel", &["127.0.0.1", &port, "/slow"]);
+    slow.fire();
+    assert_eq!(out.trim(), "cancel ok");
+}
+
+// ---- FTP against the testkit server ----------------------------------------------------------
+
+use hinternet_testkit::ftp::{DEFAULT_PASSWORD, DEFAULT_USER, FtpServer};
+
+const ALPHA_LEN: usize = 70_000;
+
+fn ftp_server(root: &Path) -> FtpServer {
+    std::fs::write(root.join("alpha"), pattern(ALPHA_LEN)).unwrap();
+    std::fs::write(root.join("beta"), b"beta").unwrap();
+    std::fs::create_dir(root.join("sub")).unwrap();
+    FtpServer::builder().root(root).start_blocking().unwrap()
+}
+
+#[test]
+fn c_ftp_find_walks_the_listing_a_and_w() {
+    let root = tempfile::tempdir().unwrap();
+    let s = ftp_server(root.path());
+    let port = s.port().to_string();
+    let len = ALPHA_LEN.to_string();
+    let args = [
+        "127.0.0.1",
+        &port,
+        DEFAULT_USER,
+        DEFAULT_PASSWORD,
+        &len,
+        "alpha",
+        "beta",
+        "sub",
+    ];
+    assert_eq!(run("ftp_find", &args).trim(), "ftp find ok");
+}
+
+#[test]
+fn c_ftp_get_put_open_and_commands() {
+    let root = tempfile::tempdir().unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let s = ftp_server(root.path());
+    let port = s.port().to_string();
+    let len = ALPHA_LEN.to_string();
+    let dir = local.path().display().to_string();
+    let args = [
+        "127.0.0.1",
+        &port,
+        DEFAULT_USER,
+        DEFAULT_PASSWORD,
+        &len,
+        &dir,
+    ];
+    assert_eq!(run("ftp_files", &args).trim(), "ftp files ok");
+    assert_eq!(
+        std::fs::read(root.path().join("uploaded")).unwrap(),
+        pattern(ALPHA_LEN)
+    );
+    assert_eq!(
+        std::fs::read(local.path().join("alpha.copy")).unwrap(),
+        pattern(ALPHA_LEN)
+    );
+    assert_eq!(
+        std::fs::read(root.path().join("written")).unwrap(),
+        b"written through FtpOpenFile\n"
+    );
+    assert!(!root.path().join("newdir").exists());
+}
+
+// ---- Cookies ---------------------------------------------------------------------------------
+
+#[test]
+fn c_cookies_set_and_read_back() {
+    assert_eq!(run("cookies", &[]).trim(), "cookies ok");
+}
+
+#[test]
+fn c_ftp_async_calls_fill_the_callers_outputs_before_completion() {
+    let root = tempfile::tempdir().unwrap();
+    let s = ftp_server(root.path());
+    let port = s.port().to_string();
+    let args = ["127.0.0.1", &port, DEFAULT_USER, DEFAULT_PASSWORD];
+    assert_eq!(run("ftp_async", &args).trim(), "ftp async ok");
+}
+
+#[test]
+fn c_http_ftp_cookie_misuse_gets_exact_errors() {
+    let s = http_server(&Signal::new());
+    let port = s.port().to_string();
+    assert_eq!(
+        run("http_ftp_misuse", &["127.0.0.1", &port]).trim(),
+        "misuse ok"
+    );
+}
