@@ -1003,6 +1003,11 @@ BOOL WINAPI FtpPutFileA(HINTERNET hConnect, LPCSTR lpszLocalFile, LPCSTR lpszNew
                         DWORD dwFlags, DWORD_PTR dwContext);
 BOOL WINAPI FtpPutFileW(HINTERNET hConnect, LPCWSTR lpszLocalFile, LPCWSTR lpszNewRemoteFile,
                         DWORD dwFlags, DWORD_PTR dwContext);
+BOOL WINAPI FtpGetFileEx(HINTERNET hFtpSession, LPCSTR lpszRemoteFile, LPCWSTR lpszNewFile,
+                         BOOL fFailIfExists, DWORD dwFlagsAndAttributes, DWORD dwFlags,
+                         DWORD_PTR dwContext);
+BOOL WINAPI FtpPutFileEx(HINTERNET hFtpSession, LPCWSTR lpszLocalFile, LPCSTR lpszNewRemoteFile,
+                         DWORD dwFlags, DWORD_PTR dwContext);
 BOOL WINAPI FtpDeleteFileA(HINTERNET hConnect, LPCSTR lpszFileName);
 BOOL WINAPI FtpDeleteFileW(HINTERNET hConnect, LPCWSTR lpszFileName);
 BOOL WINAPI FtpRenameFileA(HINTERNET hConnect, LPCSTR lpszExisting, LPCSTR lpszNew);

@@ -292,6 +292,46 @@ pub unsafe extern "system" fn FtpPutFileW(
     })
 }
 
+/// FtpGetFileEx: FtpGetFile with an A (UTF-8) remote name and a W (UTF-16) local path.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "system" fn FtpGetFileEx(
+    h: HINTERNET,
+    remote: LPCSTR,
+    local: LPCWSTR,
+    fail_if_exists: BOOL,
+    attributes: DWORD,
+    flags: DWORD,
+    _context: DWORD_PTR,
+) -> BOOL {
+    guard(FALSE, || {
+        // SAFETY: the caller's string contracts.
+        let (r, l) = unsafe { (a_opt(remote)?, w_opt(local)?) };
+        get_file(h, r, l, fail_if_exists, attributes, flags)
+    })
+}
+
+/// FtpPutFileEx: FtpPutFile with a W (UTF-16) local path and an A (UTF-8) remote name.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "system" fn FtpPutFileEx(
+    h: HINTERNET,
+    local: LPCWSTR,
+    remote: LPCSTR,
+    flags: DWORD,
+    _context: DWORD_PTR,
+) -> BOOL {
+    guard(FALSE, || {
+        // SAFETY: the caller's string contracts.
+        let (l, r) = unsafe { (w_opt(local)?, a_opt(remote)?) };
+        put_file(h, l, r, flags)
+    })
+}
+
 // ---- One-name session commands -------------------------------------------------------------
 
 type OneName = fn(

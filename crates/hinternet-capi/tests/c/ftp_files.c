@@ -54,6 +54,12 @@ int main(int argc, char **argv) {
     wlocal[i] = 0;
     CHECK(FtpGetFileW(con, wremote, wlocal, TRUE, 0, FTP_TRANSFER_TYPE_BINARY, 0));
     check_local(local2);
+    /* The Ex forms: a W local path with an A remote name, both ways. */
+    CHECK(FtpPutFileEx(con, wlocal, "uploaded-ex", FTP_TRANSFER_TYPE_BINARY, 0));
+    CHECK_ERR(FtpGetFileEx(con, "uploaded-ex", wlocal, TRUE, 0, FTP_TRANSFER_TYPE_BINARY, 0),
+              ERROR_FILE_EXISTS);
+    CHECK(FtpGetFileEx(con, "uploaded-ex", wlocal, FALSE, 0, FTP_TRANSFER_TYPE_BINARY, 0));
+    check_local(local2);
 
     /* (f) FtpOpenFile for reading: size, then the bytes; the session is busy meanwhile. */
     CHECK_ERR(FtpOpenFileA(con, "alpha", 0, FTP_TRANSFER_TYPE_BINARY, 0) != NULL, ERROR_INVALID_PARAMETER);
