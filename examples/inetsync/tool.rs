@@ -92,6 +92,12 @@ fn init_logging(opts: &SyncOpts) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         tracing_subscriber::EnvFilter::new(format!("inetsync={level},{level}"))
     });
+    // suppaftp traces every command line, PASS included, at trace level: never let that through,
+    // whatever RUST_LOG says (credentials are never logged).
+    let filter = match "suppaftp=debug".parse() {
+        Ok(cap) => filter.add_directive(cap),
+        Err(_) => filter,
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
