@@ -263,6 +263,9 @@ unsafe fn buffers_in<C>(
     }
     // SAFETY: non-NULL and valid (caller contract).
     let ib = unsafe { b.read_unaligned() };
+    if ib.dwStructSize as usize != std::mem::size_of::<INTERNET_BUFFERS<C>>() {
+        return Err(invalid_param());
+    }
     if zero_len_is_error && !ib.lpcszHeader.is_null() && ib.dwHeadersLength == 0 {
         return Err(invalid_param());
     }

@@ -24,6 +24,11 @@ int main(int argc, char **argv) {
     ib.dwBufferTotal = sizeof body;
     /* A: a header string with length 0 is a parameter error. */
     CHECK_ERR(HttpSendRequestExA(req, &ib, NULL, 0, 0), ERROR_INVALID_PARAMETER);
+    /* A wrong dwStructSize is a parameter error. */
+    ib.dwHeadersLength = (DWORD)-1;
+    ib.dwStructSize = 8;
+    CHECK_ERR(HttpSendRequestExA(req, &ib, NULL, 0, 0), ERROR_INVALID_PARAMETER);
+    ib.dwStructSize = sizeof ib;
     ib.dwHeadersLength = (DWORD)-1;
     ib.lpvBuffer = body;
     ib.dwBufferLength = 1000;
