@@ -957,40 +957,40 @@ struct RedirectTarget {
     object: String,
 }
 
-/// Resolves a Location against the current URL. `Ok(None)`: a scheme we do not follow (the
-/// 3xx goes to the caller, as native); `ERROR_INTERNET_INVALID_URL` for an unusable target.
+/// Resolves a Location against the current URL through the URL crate (InternetCombineUrl's
+/// rules, then InternetCrackUrl's). `Ok(None)`: a scheme we do not follow (the 3xx goes to the
+/// caller, as native); `ERROR_INTERNET_INVALID_URL` for an unusable target.
 fn redirect_target(current: &str, location: &str) -> Result<Option<RedirectTarget>> {
-    let base = url::Url::parse(current).map_err(|_| Error::new(ERROR_INTERNET_INVALID_URL))?;
-    let next = base
-        .join(location.trim())
-        .map_err(|_| Error::new(ERROR_INTERNET_INVALID_URL))?;
-    let secure = match next.scheme() {
-        "http" => false,
-        "https" => true,
+    let invalid = || Error::new(ERROR_INTERNET_INVALID_URL);
+    let combined = hinternet_url::combine(current, location.trim(), 0).map_err(|_| invalid())?;
+    // The fragment stays with the client; it is neither sent nor part of the request's URL.
+    let url = match combined.find('#') {
+        Some(i) => combined[..i].to_owned(),
+        None => combined,
+    };
+    let cracked = hinternet_url::crack(&url, 0).map_err(|_| invalid())?;
+    let secure = match cracked.scheme_kind() {
+        INTERNET_SCHEME_HTTP => false,
+        INTERNET_SCHEME_HTTPS => true,
         _ => return Ok(None),
     };
-    let host = match next.host() {
-        Some(url::Host::Ipv6(a)) => format!("[{a}]"),
-        Some(h) => h.to_string(),
-        None => return Err(Error::new(ERROR_INTERNET_INVALID_URL)),
+    let parts = cracked.parts();
+    let host = parts.host.filter(|h| !h.is_empty()).ok_or_else(invalid)?;
+    let port = match cracked.port() {
+        0 if secure => 443,
+        0 => 80,
+        p => p,
     };
-    if host.is_empty() {
-        return Err(Error::new(ERROR_INTERNET_INVALID_URL));
-    }
-    let port = next
-        .port_or_known_default()
-        .unwrap_or(if secure { 443 } else { 80 });
-    let mut object = next.path().to_owned();
-    if let Some(q) = next.query() {
-        object.push('?');
-        object.push_str(q);
-    }
-    let mut url = next.clone();
-    url.set_fragment(None);
+    let mut object = parts
+        .path
+        .filter(|p| !p.is_empty())
+        .unwrap_or("/")
+        .to_owned();
+    object.push_str(parts.extra.unwrap_or(""));
     Ok(Some(RedirectTarget {
-        url: url.to_string(),
+        host: host.to_owned(),
+        url,
         secure,
-        host,
         port,
         object,
     }))
