@@ -245,7 +245,9 @@ pub fn encode(value: &OptionValue, buf: Option<&mut [u8]>, unit: CharUnit) -> Re
     }
 }
 
-fn put_fixed(bytes: &[u8], buf: Option<&mut [u8]>) -> Result<u32> {
+/// Copies a fixed-size value (a DWORD, a struct) into the caller's buffer, or reports its size
+/// through `ERROR_INSUFFICIENT_BUFFER`; returns the size on success.
+pub fn put_fixed(bytes: &[u8], buf: Option<&mut [u8]>) -> Result<u32> {
     let n = bytes.len();
     match buf {
         Some(b) if b.len() >= n => {
@@ -256,7 +258,10 @@ fn put_fixed(bytes: &[u8], buf: Option<&mut [u8]>) -> Result<u32> {
     }
 }
 
-fn put_string(s: &str, buf: Option<&mut [u8]>, unit: CharUnit) -> Result<u32> {
+/// Copies a string with its NUL into the caller's buffer (UTF-8 for A, UTF-16LE for W).
+/// Success returns the characters written without the NUL; a NULL or short buffer is
+/// `ERROR_INSUFFICIENT_BUFFER` carrying the bytes needed including the NUL.
+pub fn put_string(s: &str, buf: Option<&mut [u8]>, unit: CharUnit) -> Result<u32> {
     match unit {
         CharUnit::Ansi => {
             let need = s.len() + 1;

@@ -4,7 +4,7 @@
 //! caller's buffer; the Rust API reads values with [`resolve`].
 
 use hinternet_core::consts::*;
-use hinternet_core::options::CharUnit;
+use hinternet_core::options::{CharUnit, put_fixed, put_string};
 use hinternet_core::{Error, Result};
 
 use crate::headers::HeaderList;
@@ -291,42 +291,11 @@ pub fn encode(
             let bytes: Vec<u8> = t.iter().flat_map(|v| v.to_le_bytes()).collect();
             put_fixed(&bytes, buf)
         }
-        QueryValue::Text(s) => match unit {
-            CharUnit::Ansi => {
-                let need = s.len() + 1;
-                match buf {
-                    Some(b) if b.len() >= need => {
-                        b[..s.len()].copy_from_slice(s.as_bytes());
-                        b[s.len()] = 0;
-                        Ok(s.len() as u32)
-                    }
-                    _ => Err(Error::insufficient_buffer(need as u64)),
-                }
-            }
-            CharUnit::Wide => {
-                let n = s.encode_utf16().count();
-                let need = (n + 1) * 2;
-                match buf {
-                    Some(b) if b.len() >= need => {
-                        for (i, u) in s.encode_utf16().chain(std::iter::once(0)).enumerate() {
-                            b[i * 2..i * 2 + 2].copy_from_slice(&u.to_le_bytes());
-                        }
-                        Ok((n * 2) as u32)
-                    }
-                    _ => Err(Error::insufficient_buffer(need as u64)),
-                }
-            }
-        },
-    }
-}
-
-fn put_fixed(bytes: &[u8], buf: Option<&mut [u8]>) -> Result<u32> {
-    match buf {
-        Some(b) if b.len() >= bytes.len() => {
-            b[..bytes.len()].copy_from_slice(bytes);
-            Ok(bytes.len() as u32)
-        }
-        _ => Err(Error::insufficient_buffer(bytes.len() as u64)),
+        // HttpQueryInfoW counts its success length in bytes, unlike InternetQueryOptionW.
+        QueryValue::Text(s) => put_string(s, buf, unit).map(|n| match unit {
+            CharUnit::Ansi => n,
+            CharUnit::Wide => n * 2,
+        }),
     }
 }
 
