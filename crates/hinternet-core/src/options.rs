@@ -217,12 +217,44 @@ pub fn option_type(id: u32) -> Option<OptionType> {
 
 /// Character unit of the front door asking: the A functions count chars of UTF-8 text, the W
 /// functions UTF-16 units (and bytes for some sizes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CharUnit {
     /// `...A` functions: 8-bit characters (UTF-8 on Linux).
     Ansi,
     /// `...W` functions: UTF-16 code units.
     Wide,
+}
+
+impl CharUnit {
+    /// The length of `s` in this unit (bytes for [`CharUnit::Ansi`], UTF-16 units for
+    /// [`CharUnit::Wide`]).
+    pub fn len_of(self, s: &str) -> usize {
+        match self {
+            CharUnit::Ansi => s.len(),
+            CharUnit::Wide => s.chars().map(char::len_utf16).sum(),
+        }
+    }
+
+    /// Size of one unit in bytes: 1 for A, 2 for W.
+    pub fn bytes_per_unit(self) -> usize {
+        match self {
+            CharUnit::Ansi => 1,
+            CharUnit::Wide => 2,
+        }
+    }
+
+    /// Converts a byte offset into `s` (which must lie on a char boundary; otherwise the
+    /// offset of the next boundary is used) into an offset in this unit.
+    pub fn offset_in(self, s: &str, byte_offset: usize) -> usize {
+        match self {
+            CharUnit::Ansi => byte_offset.min(s.len()),
+            CharUnit::Wide => s
+                .char_indices()
+                .take_while(|(i, _)| *i < byte_offset)
+                .map(|(_, c)| c.len_utf16())
+                .sum(),
+        }
+    }
 }
 
 /// Lays a queried value into the caller's buffer with InternetQueryOption's size rules

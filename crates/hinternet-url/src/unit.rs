@@ -8,46 +8,7 @@
 
 use std::borrow::Cow;
 
-/// The unit a length or offset is counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CharUnit {
-    /// A functions: bytes of the (UTF-8) string.
-    Ansi,
-    /// W functions: UTF-16 code units (`WCHAR`).
-    Wide,
-}
-
-impl CharUnit {
-    /// The length of `s` in this unit (bytes for [`CharUnit::Ansi`], UTF-16 units for
-    /// [`CharUnit::Wide`]).
-    pub fn len_of(self, s: &str) -> usize {
-        match self {
-            CharUnit::Ansi => s.len(),
-            CharUnit::Wide => s.chars().map(char::len_utf16).sum(),
-        }
-    }
-
-    /// Size of one unit in bytes: 1 for A, 2 for W.
-    pub fn bytes_per_unit(self) -> usize {
-        match self {
-            CharUnit::Ansi => 1,
-            CharUnit::Wide => 2,
-        }
-    }
-
-    /// Converts a byte offset into `s` (which must lie on a char boundary; otherwise the
-    /// offset of the next boundary is used) into an offset in this unit.
-    pub fn offset_in(self, s: &str, byte_offset: usize) -> usize {
-        match self {
-            CharUnit::Ansi => byte_offset.min(s.len()),
-            CharUnit::Wide => s
-                .char_indices()
-                .take_while(|(i, _)| *i < byte_offset)
-                .map(|(_, c)| c.len_utf16())
-                .sum(),
-        }
-    }
-}
+pub use hinternet_core::options::CharUnit;
 
 mod sealed {
     pub trait Sealed {}
