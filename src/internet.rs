@@ -193,9 +193,14 @@ impl Internet {
         Ok(Resource::new(engine.clone(), handle))
     }
 
-    /// Opens a directory URL and lists it (`file:` directories; FTP directories later).
+    /// Opens a directory URL (`file:` or `ftp://host/dir/`) and lists it: InternetOpenUrl with
+    /// INTERNET_FLAG_RAW_DATA (entries rather than an HTML page) and passive FTP.
     pub async fn find(&self, url: &str) -> Result<Find> {
-        let r = self.open_url(url).await?;
+        let options = OpenUrl {
+            flags: INTERNET_FLAG_RAW_DATA | INTERNET_FLAG_PASSIVE,
+            ..OpenUrl::default()
+        };
+        let r = self.open_url_with(url, options).await?;
         Ok(r.into_find())
     }
 

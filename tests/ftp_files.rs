@@ -532,3 +532,115 @@ fn open_url_of_a_directory_gives_a_find_handle() {
         ERROR_NO_MORE_FILES
     );
 }
+
+fn handle_type(e: &hinternet_core::Engine, h: hinternet_core::Handle) -> u32 {
+    match e.query_option(Some(h.as_raw()), INTERNET_OPTION_HANDLE_TYPE) {
+        Ok(hinternet_core::OptionValue::Dword(t)) => t,
+        other => panic!("handle type: {other:?}"),
+    }
+}
+
+#[test]
+fn open_url_of_a_directory_without_raw_data_reads_an_html_listing() {
+    let server = server_with("d.txt", b"d");
+    std::fs::create_dir(server.root().join("sub")).unwrap();
+    std::fs::write(server.root().join("sub").join("a&b.txt"), vec![7u8; 1500]).unwrap();
+    std::fs::create_dir(server.root().join("sub").join("deeper")).unwrap();
+    let e = engine();
+    let r = root(&e, 0);
+    let h = done(raw::internet_open_url(
+        &e,
+        r.as_raw(),
+        &server.url_with_login("/sub/"),
+        None,
+        INTERNET_FLAG_PASSIVE,
+        4,
+        |_| {},
+    ))
+    .unwrap();
+    assert_eq!(handle_type(&e, h), INTERNET_HANDLE_TYPE_FTP_FIND_HTML);
+    let page = String::from_utf8(read_to_end(&e, h, 4096).unwrap()).unwrap();
+    assert!(page.starts_with("<HTML>\n"), "{page}");
+    assert!(
+        page.contains("<TITLE>FTP directory /sub/ at 127.0.0.1</TITLE>"),
+        "{page}"
+    );
+    assert!(page.contains("<A HREF=\"..\">Up to higher level directory</A>\n"));
+    assert!(
+        page.contains(" Directory <A HREF=\"deeper/\">deeper</A>\n"),
+        "{page}"
+    );
+    assert!(
+        page.contains(" 1,500 <A HREF=\"a%26b.txt\">a&amp;b.txt</A>\n"),
+        "{page}"
+    );
+    assert!(page.ends_with("</BODY>\n</HTML>\n"), "{page}");
+    // An HTML listing is read, not walked.
+    assert_eq!(
+        code(done(raw::internet_find_next_file(&e, h.as_raw(), |_| {}))),
+        ERROR_INTERNET_INCORRECT_HANDLE_TYPE
+    );
+    raw::internet_close_handle(&e, h.as_raw()).unwrap();
+}
+
+#[test]
+fn an_html_listing_is_read_in_whole_lines_and_a_buffer_too_small_for_one_is_insufficient() {
+    let server = server_with("a-file-with-a-long-enough-name.txt", b"x");
+    let e = engine();
+    let r = root(&e, 0);
+    let h = done(raw::internet_open_url(
+        &e,
+        r.as_raw(),
+        &server.url_with_login("/"),
+        None,
+        INTERNET_FLAG_PASSIVE,
+        4,
+        |_| {},
+    ))
+    .unwrap();
+    let whole = {
+        let h2 = done(raw::internet_open_url(
+            &e,
+            r.as_raw(),
+            &server.url_with_login("/"),
+            None,
+            INTERNET_FLAG_PASSIVE,
+            4,
+            |_| {},
+        ))
+        .unwrap();
+        read_to_end(&e, h2, 1 << 16).unwrap()
+    };
+    // Too small for the first line ("<HTML>\n" is 7 bytes): nothing is consumed.
+    let err = done(raw::internet_read_file(
+        &e,
+        h.as_raw(),
+        vec![0u8; 3],
+        |_| {},
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), ERROR_INSUFFICIENT_BUFFER);
+    assert_eq!(err.needed(), Some(7));
+    // Every read ends at a line end; together they are the page.
+    let mut got = Vec::new();
+    loop {
+        let (n, buf) = done(raw::internet_read_file(
+            &e,
+            h.as_raw(),
+            vec![0u8; 120],
+            |_| {},
+        ))
+        .unwrap();
+        if n == 0 {
+            break;
+        }
+        assert_eq!(buf[n - 1], b'\n', "a read ended mid-line");
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(got, whole);
+    let line = String::from_utf8_lossy(&whole);
+    assert!(
+        line.contains("a-file-with-a-long-enough-name.txt</A>\n"),
+        "{line}"
+    );
+}

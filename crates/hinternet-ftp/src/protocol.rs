@@ -8,7 +8,7 @@ use hinternet_core::consts::*;
 use hinternet_core::registry::{ConnectRequest, Protocol, UrlRequest};
 use hinternet_core::{Call, ChildParams, Engine, Error, Handle, HandleKind, Result};
 
-use crate::ops::{FtpConnectOps, FtpFileOps, FtpFindOps};
+use crate::ops::{FtpConnectOps, FtpFileOps, FtpFindOps, FtpHtmlOps};
 use crate::session::{ConnectConfig, DataCommand, FtpSession, TlsMode};
 use crate::transfer;
 
@@ -119,9 +119,10 @@ impl Protocol for FtpProtocol {
 
     /// InternetOpenUrl(`ftp://[user[:password]@]host[:port]/path`): a session of its own
     /// (passive when INTERNET_FLAG_PASSIVE is given), then RETR of the path (an FTP_FILE handle)
-    /// or, for a path ending in `/`, the listing of that directory (an FTP_FIND handle; the HTML
-    /// rendering of FTP_FIND_HTML is not implemented, so INTERNET_FLAG_RAW_DATA makes no
-    /// difference). The handle owns the session: closing it ends the transfer and sends QUIT.
+    /// or, for a path ending in `/`, the listing of that directory: an FTP_FIND handle with
+    /// INTERNET_FLAG_RAW_DATA, else an FTP_FIND_HTML handle that reads as an HTML page (the
+    /// session is then ended at once). The handle owns the session: closing it ends the
+    /// transfer and sends QUIT.
     /// No handle for the session is exposed and it sends no notifications.
     async fn open_url(&self, root: &Call, request: UrlRequest) -> Result<Handle> {
         if request.host.is_empty() {
@@ -156,6 +157,16 @@ impl Protocol for FtpProtocol {
                     filter: None,
                 };
                 let listing = transfer::list(&session, &search).await?;
+                if request.flags & INTERNET_FLAG_RAW_DATA == 0 {
+                    drop(slot);
+                    let dir = search.target.as_deref().unwrap_or("/");
+                    let entries: Vec<_> = listing.entries.into_iter().collect();
+                    let page = crate::ops::html::render(&request.host, dir, &entries);
+                    session.quit().await;
+                    let ops = Arc::new(FtpHtmlOps::new(page));
+                    return engine
+                        .create_child(root, params(HandleKind::FtpFindHtml), move |_| ops);
+                }
                 let ops = Arc::new(FtpFindOps::new(
                     listing.entries,
                     slot,

@@ -46,7 +46,7 @@ use hinternet_core::consts::{
     FILE_ATTRIBUTE_DIRECTORY, FILE_ATTRIBUTE_NORMAL, FILE_ATTRIBUTE_READONLY,
 };
 
-mod civil;
+pub(crate) mod civil;
 pub mod dos;
 pub mod mlsx;
 pub mod unix;
