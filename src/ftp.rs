@@ -50,6 +50,7 @@ pub struct FtpConnect {
     password: Option<String>,
     passive: bool,
     secure: bool,
+    implicit_tls: bool,
     context: usize,
 }
 
@@ -84,6 +85,13 @@ impl FtpConnect {
         self
     }
 
+    /// Implicit FTPS: TLS from the first byte of the control connection (what `ftps://` URLs
+    /// mean; the usual port is 990), then `PBSZ 0` / `PROT P`; default off.
+    pub fn implicit_tls(mut self, on: bool) -> Self {
+        self.implicit_tls = on;
+        self
+    }
+
     /// The context value of the connect handle (status events need a non-zero one; default 1).
     pub fn context(mut self, context: usize) -> Self {
         self.context = context;
@@ -105,7 +113,7 @@ impl FtpConnect {
         if self.secure {
             flags |= INTERNET_FLAG_SECURE;
         }
-        let handle = crate::raw::connect_async(
+        let handle = crate::raw::connect_async_with(
             &engine,
             self.inet.handle().as_raw(),
             ConnectArgs {
@@ -117,6 +125,7 @@ impl FtpConnect {
                 flags,
                 context: self.context,
             },
+            self.implicit_tls,
         )
         .await?;
         Ok(FtpSession {
@@ -136,6 +145,7 @@ impl Internet {
             password: None,
             passive: true,
             secure: false,
+            implicit_tls: false,
             context: 1,
         }
     }

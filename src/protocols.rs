@@ -15,7 +15,7 @@ pub fn register_all(engine: &Engine) {
         Arc::new(hinternet_http::HttpProtocol),
     );
     engine.registry().register(
-        &["ftp"],
+        &["ftp", "ftps"],
         &[hinternet_core::consts::INTERNET_SERVICE_FTP],
         Arc::new(hinternet_ftp::FtpProtocol),
     );

@@ -186,6 +186,7 @@ fn prepare_connect(
             password: args.password.map(str::to_owned),
             flags: args.flags,
             context: args.context,
+            implicit_tls: false,
         },
     ))
 }
@@ -213,8 +214,19 @@ pub fn internet_connect(
 
 /// InternetConnect for async Rust callers.
 pub async fn connect_async(engine: &Engine, root: u64, args: ConnectArgs<'_>) -> Result<Handle> {
+    connect_async_with(engine, root, args, false).await
+}
+
+/// [`connect_async`] with TLS from the first byte (implicit FTPS) when `implicit_tls`.
+pub(crate) async fn connect_async_with(
+    engine: &Engine,
+    root: u64,
+    args: ConnectArgs<'_>,
+    implicit_tls: bool,
+) -> Result<Handle> {
     let call = engine.enter_kind(root, |k| k == HandleKind::Internet)?;
-    let (protocol, request) = prepare_connect(engine, &args)?;
+    let (protocol, mut request) = prepare_connect(engine, &args)?;
+    request.implicit_tls = implicit_tls;
     let token = call.node().cancelled().clone();
     let r = hinternet_core::dispatch::cancellable(token, protocol.connect(&call, request)).await;
     call.finish().await;

@@ -54,6 +54,11 @@ fn chown_ftp(path: &Path) {
 }
 
 fn start_vsftpd() -> Vsftpd {
+    start_vsftpd_with("")
+}
+
+/// vsftpd with `extra` appended to its configuration.
+fn start_vsftpd_with(extra: &str) -> Vsftpd {
     let bin = Path::new("/usr/sbin/vsftpd");
     assert!(
         bin.exists(),
@@ -87,7 +92,7 @@ fn start_vsftpd() -> Vsftpd {
              pasv_enable=YES\npasv_min_port={pasv}\npasv_max_port={pasv_max}\n\
              port_enable=YES\nconnect_from_port_20=NO\n\
              isolate=NO\nisolate_network=NO\nseccomp_sandbox=NO\n\
-             xferlog_enable=NO\nuse_localtime=NO\n",
+             xferlog_enable=NO\nuse_localtime=NO\n{extra}",
             root = root.display(),
             pasv_max = pasv.saturating_add(20),
         ),
@@ -286,4 +291,64 @@ fn vsftpd_list_get_put_rename_delete_resume_and_abort() {
     .unwrap();
     assert_eq!(read_to_end(&e, f, 100).unwrap(), b"hello vsftpd\n");
     raw::internet_close_handle(&e, r.as_raw()).unwrap();
+}
+
+#[test]
+fn vsftpd_implicit_ftps_with_session_reuse_downloads_and_lists() {
+    use hinternet_testkit::tls::TestCa;
+    if !enabled() {
+        eprintln!("skipped: set HINTERNET_INTEROP=1 to run against vsftpd");
+        return;
+    }
+    let certs = tempfile::tempdir().unwrap();
+    let (cert, key) = TestCa::shared()
+        .server_cert()
+        .write_pem_files(certs.path())
+        .unwrap();
+    // require_ssl_reuse: a data connection must resume the control connection's TLS session.
+    let server = start_vsftpd_with(&format!(
+        "ssl_enable=YES\nimplicit_ssl=YES\nallow_anon_ssl=YES\nforce_anon_logins_ssl=YES\n\
+         force_anon_data_ssl=YES\nrequire_ssl_reuse=YES\nssl_ciphers=HIGH\n\
+         rsa_cert_file={}\nrsa_private_key_file={}\n",
+        cert.display(),
+        key.display()
+    ));
+    let data = pattern::bytes(5, 3 << 20);
+    std::fs::write(server.root.join("secure.bin"), &data).unwrap();
+    let e = engine();
+    let r = root(&e, 0);
+    hinternet_ftp::set_tls_client_config(
+        &e,
+        r.as_raw(),
+        std::sync::Arc::new(TestCa::shared().client_config()),
+    )
+    .unwrap();
+    let url = format!("ftps://127.0.0.1:{}/secure.bin", server.port);
+    let f = done(raw::internet_open_url(
+        &e,
+        r.as_raw(),
+        &url,
+        None,
+        INTERNET_FLAG_PASSIVE,
+        1,
+        |_| {},
+    ))
+    .unwrap();
+    assert!(read_to_end(&e, f, 65536).unwrap() == data);
+    raw::internet_close_handle(&e, f.as_raw()).unwrap();
+
+    let listing = format!("ftps://127.0.0.1:{}/", server.port);
+    let d = done(raw::internet_open_url(
+        &e,
+        r.as_raw(),
+        &listing,
+        None,
+        INTERNET_FLAG_PASSIVE | INTERNET_FLAG_RAW_DATA,
+        1,
+        |_| {},
+    ))
+    .unwrap();
+    let first = done(raw::internet_find_next_file(&e, d.as_raw(), |_| {})).unwrap();
+    assert!(first.name == b"incoming" || first.name == b"secure.bin");
+    raw::internet_close_handle(&e, d.as_raw()).unwrap();
 }

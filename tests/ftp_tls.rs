@@ -126,3 +126,99 @@ fn closing_a_tls_download_early_leaves_the_secure_session_usable() {
     assert_eq!(pwd, "/");
     assert_eq!(list_names(&e, c, None).unwrap(), ["big.bin"]);
 }
+
+fn implicit_server(cert: &hinternet_testkit::tls::ServerCert) -> FtpServer {
+    FtpServer::builder()
+        .ftps_implicit(cert)
+        .start_blocking()
+        .unwrap()
+}
+
+fn ftps_url(server: &FtpServer, path: &str) -> String {
+    server.url_with_login(path).replacen("ftp://", "ftps://", 1)
+}
+
+#[test]
+fn an_ftps_url_is_implicit_tls_from_the_first_byte() {
+    let server = implicit_server(&TestCa::shared().server_cert());
+    let data = pattern::bytes(3, 700_000);
+    std::fs::write(server.root().join("implicit.bin"), &data).unwrap();
+    let e = engine();
+    let r = root(&e, 0);
+    hinternet_ftp::set_tls_client_config(
+        &e,
+        r.as_raw(),
+        Arc::new(TestCa::shared().client_config()),
+    )
+    .unwrap();
+    let f = done(raw::internet_open_url(
+        &e,
+        r.as_raw(),
+        &ftps_url(&server, "/implicit.bin"),
+        None,
+        INTERNET_FLAG_PASSIVE,
+        1,
+        |_| {},
+    ))
+    .unwrap();
+    assert!(read_to_end(&e, f, 65536).unwrap() == data);
+    raw::internet_close_handle(&e, f.as_raw()).unwrap();
+}
+
+#[test]
+fn an_implicit_ftps_server_with_an_untrusted_certificate_is_invalid_ca() {
+    let server = implicit_server(&TestCa::self_signed_unknown());
+    let e = engine();
+    let r = root(&e, 0);
+    hinternet_ftp::set_tls_client_config(
+        &e,
+        r.as_raw(),
+        Arc::new(TestCa::shared().client_config()),
+    )
+    .unwrap();
+    let err = done(raw::internet_open_url(
+        &e,
+        r.as_raw(),
+        &ftps_url(&server, "/x"),
+        None,
+        INTERNET_FLAG_PASSIVE,
+        1,
+        |_| {},
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), ERROR_INTERNET_INVALID_CA, "{err:?}");
+}
+
+#[test]
+fn the_rust_api_lists_downloads_and_uploads_over_implicit_ftps() {
+    use hinternet::blocking;
+    let server = implicit_server(&TestCa::shared().server_cert());
+    let data = pattern::bytes(9, 200_000);
+    std::fs::write(server.root().join("a.bin"), &data).unwrap();
+    let inet = blocking::Internet::new().unwrap();
+    hinternet_ftp::set_tls_client_config(
+        hinternet::engine(),
+        inet.handle().as_raw(),
+        Arc::new(TestCa::shared().client_config()),
+    )
+    .unwrap();
+    let ftp = inet
+        .ftp("127.0.0.1")
+        .port(server.port())
+        .login(DEFAULT_USER, DEFAULT_PASSWORD)
+        .implicit_tls(true)
+        .connect()
+        .unwrap();
+    let names: Vec<String> = ftp
+        .list(None)
+        .unwrap()
+        .map(|e| String::from_utf8(e.unwrap().name).unwrap())
+        .collect();
+    assert_eq!(names, ["a.bin"]);
+    let dir = tempfile::tempdir().unwrap();
+    ftp.get("a.bin", dir.path().join("a.bin")).unwrap();
+    assert!(std::fs::read(dir.path().join("a.bin")).unwrap() == data);
+    std::fs::write(dir.path().join("up.bin"), &data[..1000]).unwrap();
+    ftp.put(dir.path().join("up.bin"), "up.bin").unwrap();
+    assert!(std::fs::read(server.root().join("up.bin")).unwrap() == data[..1000]);
+}

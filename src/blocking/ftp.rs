@@ -36,6 +36,11 @@ impl FtpConnect {
         FtpConnect(self.0.secure(on))
     }
 
+    /// Implicit FTPS (TLS from the first byte, as `ftps://`), default off.
+    pub fn implicit_tls(self, on: bool) -> Self {
+        FtpConnect(self.0.implicit_tls(on))
+    }
+
     /// The context value of the connect handle.
     pub fn context(self, context: usize) -> Self {
         FtpConnect(self.0.context(context))

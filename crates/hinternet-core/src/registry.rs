@@ -9,6 +9,7 @@ use async_trait::async_trait;
 
 use crate::consts::*;
 use crate::engine::Call;
+use crate::node::Session;
 use crate::{Error, Handle, Result};
 
 /// What InternetOpenUrl hands a protocol: the URL already cracked by the URL crate.
@@ -53,6 +54,10 @@ pub struct ConnectRequest {
     pub flags: u32,
     /// The context of the returned handle.
     pub context: usize,
+    /// TLS from the first byte (implicit FTPS) rather than negotiated after the greeting. The
+    /// C front door cannot say it (InternetConnect has no such flag; the FTP leaf takes
+    /// INTERNET_FLAG_SECURE with port 990 to mean it); the Rust API can.
+    pub implicit_tls: bool,
 }
 
 /// A protocol leaf.
@@ -70,6 +75,11 @@ pub trait Protocol: Send + Sync + 'static {
     async fn connect(&self, _root: &Call, _request: ConnectRequest) -> Result<Handle> {
         Err(Error::new(ERROR_INTERNET_INVALID_OPERATION))
     }
+
+    /// INTERNET_OPTION_END_BROWSER_SESSION was set: forget what this protocol keeps for the
+    /// browser session (HTTP: session cookies). `session` is the state of the root the handle
+    /// belongs to, `None` for the NULL handle (process-wide state).
+    fn end_browser_session(&self, _session: Option<&Session>) {}
 }
 
 /// Schemes and services to protocols.
@@ -98,6 +108,19 @@ impl Registry {
         s.get(&scheme.to_ascii_lowercase())
             .cloned()
             .ok_or_else(|| Error::new(ERROR_INTERNET_UNRECOGNIZED_SCHEME))
+    }
+
+    /// Every registered protocol, once each.
+    pub fn protocols(&self) -> Vec<Arc<dyn Protocol>> {
+        let mut out: Vec<Arc<dyn Protocol>> = Vec::new();
+        let s = self.schemes.read().unwrap_or_else(|p| p.into_inner());
+        let v = self.services.read().unwrap_or_else(|p| p.into_inner());
+        for p in s.values().chain(v.values()) {
+            if !out.iter().any(|q| Arc::ptr_eq(q, p)) {
+                out.push(Arc::clone(p));
+            }
+        }
+        out
     }
 
     /// The protocol for an InternetConnect service; `ERROR_INVALID_PARAMETER` when none.

@@ -61,12 +61,31 @@ fn default_tls_config() -> Option<Arc<rustls::ClientConfig>> {
     Some(Arc::new(cfg))
 }
 
+/// The port implicit FTPS listens on by convention: InternetConnect with INTERNET_FLAG_SECURE
+/// and this port means TLS from the first byte.
+pub const IMPLICIT_FTPS_PORT: u16 = 990;
+
+/// Which TLS a session uses: implicit when asked for (`ftps://`, the Rust API) or when
+/// INTERNET_FLAG_SECURE names port 990; explicit (`AUTH TLS`) for INTERNET_FLAG_SECURE on any
+/// other port; none otherwise.
+fn tls_mode(implicit: bool, port: u16, flags: u32) -> TlsMode {
+    let secure = flags & INTERNET_FLAG_SECURE != 0;
+    if implicit || (secure && port == IMPLICIT_FTPS_PORT) {
+        TlsMode::Implicit
+    } else if secure {
+        TlsMode::Explicit
+    } else {
+        TlsMode::None
+    }
+}
+
 fn config_of(
     server: String,
     port: u16,
     user: Option<String>,
     password: Option<String>,
     flags: u32,
+    tls: TlsMode,
 ) -> ConnectConfig {
     ConnectConfig {
         host: server,
@@ -74,11 +93,7 @@ fn config_of(
         user,
         password,
         passive: flags & INTERNET_FLAG_PASSIVE != 0,
-        tls: if flags & INTERNET_FLAG_SECURE != 0 {
-            TlsMode::Explicit
-        } else {
-            TlsMode::None
-        },
+        tls,
     }
 }
 
@@ -91,12 +106,14 @@ impl Protocol for FtpProtocol {
     /// InternetConnect(FTP): the CONNECT_FTP handle is created first (HANDLE_CREATED), then
     /// the session resolves, connects, logs in and asks FEAT. A failure closes the handle.
     async fn connect(&self, root: &Call, request: ConnectRequest) -> Result<Handle> {
+        let tls = tls_mode(request.implicit_tls, request.port, request.flags);
         let config = config_of(
             request.server,
             request.port,
             request.user,
             request.password,
             request.flags,
+            tls,
         );
         let session = Arc::new(FtpSession::new(config, tls_config(root)));
         let s = Arc::clone(&session);
@@ -129,12 +146,14 @@ impl Protocol for FtpProtocol {
             return Err(Error::new(ERROR_INTERNET_INVALID_URL));
         }
         let ascii = request.flags & FTP_TRANSFER_TYPE_MASK == FTP_TRANSFER_TYPE_ASCII;
+        let tls = tls_mode(request.scheme == "ftps", request.port, request.flags);
         let config = config_of(
             request.host.clone(),
             request.port,
             request.user.clone(),
             request.password.clone(),
             request.flags,
+            tls,
         );
         let session = Arc::new(FtpSession::new(config, tls_config(root)));
         session.connect().await?;
@@ -195,5 +214,26 @@ impl Protocol for FtpProtocol {
             session.quit().await;
         }
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secure_on_port_990_or_an_explicit_request_means_implicit_tls() {
+        assert_eq!(tls_mode(false, 21, 0), TlsMode::None);
+        assert_eq!(tls_mode(false, 0, INTERNET_FLAG_SECURE), TlsMode::Explicit);
+        assert_eq!(
+            tls_mode(false, 2121, INTERNET_FLAG_SECURE),
+            TlsMode::Explicit
+        );
+        assert_eq!(
+            tls_mode(false, 990, INTERNET_FLAG_SECURE),
+            TlsMode::Implicit
+        );
+        assert_eq!(tls_mode(false, 990, 0), TlsMode::None);
+        assert_eq!(tls_mode(true, 4990, 0), TlsMode::Implicit);
     }
 }

@@ -158,6 +158,14 @@ pub(crate) enum DataCommand {
     Download(String),
 }
 
+/// A control connection being opened.
+enum Control {
+    /// Plain TCP; the greeting is still to be read.
+    Plain(TcpStream),
+    /// Implicit FTPS: TLS set up and the greeting read (or how that failed).
+    Greeted(Box<suppaftp::FtpResult<Ftp>>),
+}
+
 struct Ctl {
     ftp: Ftp,
     /// Still trying EPSV (cleared for the session after the first refusal).
@@ -424,16 +432,16 @@ impl FtpSession {
         let mut connected = None;
         for addr in &addrs {
             ip = addr.ip().to_string();
-            match within(t.connect, "the connection", TcpStream::connect(*addr)).await? {
-                Ok(tcp) => {
-                    connected = Some(tcp);
+            match within(t.connect, "the connection", self.open_control(*addr)).await? {
+                Ok(pending) => {
+                    connected = Some(pending);
                     break;
                 }
                 Err(e) => last = Some((*addr, e)),
             }
         }
-        let tcp = match (connected, last) {
-            (Some(tcp), _) => tcp,
+        let control = match (connected, last) {
+            (Some(control), _) => control,
             (None, Some((addr, e))) => {
                 return Err(Error::new(ERROR_INTERNET_CANNOT_CONNECT)
                     .with_context(format!("connecting to {addr}"))
@@ -441,13 +449,12 @@ impl FtpSession {
             }
             (None, None) => return Err(Error::new(ERROR_INTERNET_CANNOT_CONNECT)),
         };
-        let _ = tcp.set_nodelay(true);
         self.notify(|| StatusEvent::ConnectedToServer(ip.clone()));
         self.notify(|| StatusEvent::ReceivingResponse);
         let greeting = async {
-            match cfg.tls {
-                TlsMode::Implicit => self.implicit_tls(tcp).await,
-                _ => Ftp::connect_with_stream(tcp).await,
+            match control {
+                Control::Plain(tcp) => Ftp::connect_with_stream(tcp).await,
+                Control::Greeted(r) => *r,
             }
         };
         let mut ftp = match within(t.receive, "the greeting", greeting).await? {
@@ -486,6 +493,15 @@ impl FtpSession {
             current_type: None,
             late_reply: false,
         });
+        if cfg.tls == TlsMode::Implicit {
+            // RFC 4217's data protection, as `AUTH TLS` is followed by in explicit mode.
+            for line in ["PBSZ 0", "PROT P"] {
+                let reply = self.exchange(line).await?;
+                if !reply.is_completion() {
+                    return Err(error_for_reply(&reply));
+                }
+            }
+        }
         self.login().await?;
         let feat = self.exchange("FEAT").await?;
         let features = Features::parse(&feat);
@@ -506,12 +522,21 @@ impl FtpSession {
         ))
     }
 
-    async fn implicit_tls(&self, tcp: TcpStream) -> suppaftp::FtpResult<Ftp> {
-        // suppaftp's implicit mode needs its `deprecated` feature; it is not enabled.
-        drop(tcp);
-        Err(FtpError::SecureError(
-            "implicit FTPS (ftps://) is not supported".into(),
-        ))
+    /// The control connection to `addr`: TCP; for implicit FTPS also the TLS handshake and
+    /// the greeting (suppaftp's implicit mode opens the connection itself).
+    async fn open_control(&self, addr: SocketAddr) -> std::io::Result<Control> {
+        if self.config.tls != TlsMode::Implicit {
+            let tcp = TcpStream::connect(addr).await?;
+            let _ = tcp.set_nodelay(true);
+            return Ok(Control::Plain(tcp));
+        }
+        let connector = self
+            .connector()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        match Ftp::connect_secure_implicit(addr, connector, &self.config.host).await {
+            Err(FtpError::ConnectionError(e)) => Err(e),
+            r => Ok(Control::Greeted(Box::new(r))),
+        }
     }
 
     async fn login(&self) -> Result<()> {

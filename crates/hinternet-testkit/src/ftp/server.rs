@@ -69,6 +69,7 @@ pub struct FtpServerBuilder {
     anonymous: bool,
     passive_ports: Option<RangeInclusive<u16>>,
     ftps: Option<ServerCert>,
+    implicit: bool,
     greeting: Option<&'static str>,
 }
 
@@ -104,6 +105,18 @@ impl FtpServerBuilder {
         self
     }
 
+    /// Speaks implicit FTPS: TLS from the first byte of the control connection, presenting
+    /// `cert`, then `PBSZ` / `PROT` and TLS data connections as with explicit FTPS.
+    ///
+    /// libunftp has no implicit mode, so a relay terminates the client's TLS and speaks
+    /// explicit FTPS to libunftp (with the shared test CA's certificate) behind it; data
+    /// connections go to libunftp directly.
+    pub fn ftps_implicit(mut self, cert: &ServerCert) -> Self {
+        self.ftps = Some(cert.clone());
+        self.implicit = true;
+        self
+    }
+
     /// The `220` greeting text.
     pub fn greeting(mut self, text: &'static str) -> Self {
         self.greeting = Some(text);
@@ -119,7 +132,16 @@ impl FtpServerBuilder {
                 (t.path().to_path_buf(), Some(t))
             }
         };
-        let (cert_files, cert_dir) = match &self.ftps {
+        // Implicit mode: libunftp (behind the relay) always gets the shared CA's good
+        // certificate; the client sees `ftps` on the relay.
+        let (backend_cert, implicit_front) = match (&self.ftps, self.implicit) {
+            (Some(c), true) => (
+                Some(crate::tls::TestCa::shared().server_cert()),
+                Some(c.server_config(&[])),
+            ),
+            (c, _) => (c.clone(), None),
+        };
+        let (cert_files, cert_dir) = match &backend_cert {
             Some(c) => {
                 let d = tempfile::Builder::new().prefix("testkit-ftps-").tempdir()?;
                 (Some(c.write_pem_files(d.path())?), Some(d))
@@ -139,6 +161,7 @@ impl FtpServerBuilder {
                 }),
                 passive_ports: self.passive_ports,
                 cert_files,
+                implicit_front,
                 greeting: self.greeting,
             }),
             root,
@@ -177,6 +200,8 @@ struct Config {
     auth: Arc<UserPass>,
     passive_ports: Option<RangeInclusive<u16>>,
     cert_files: Option<(PathBuf, PathBuf)>,
+    /// Implicit FTPS: the TLS configuration the relay presents to clients.
+    implicit_front: Option<Arc<rustls::ServerConfig>>,
     greeting: Option<&'static str>,
 }
 
@@ -220,6 +245,7 @@ async fn serve(config: Arc<Config>) -> io::Result<Ready> {
     let connections = Arc::new(AtomicU64::new(0));
     let tls = config.cert_files.is_some();
     let backend = listener.local_addr()?;
+    let implicit = config.implicit_front.clone();
     let counter = connections.clone();
     tokio::spawn(async move {
         loop {
@@ -245,7 +271,7 @@ async fn serve(config: Arc<Config>) -> io::Result<Ready> {
             connections,
         });
     }
-    // FTPS: clients connect through a small relay; see `auth_tls_relay`.
+    // FTPS: clients connect through a small relay; see `auth_tls_relay` and `implicit_relay`.
     let front = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let addr = front.local_addr()?;
     let counter = connections.clone();
@@ -255,7 +281,10 @@ async fn serve(config: Arc<Config>) -> io::Result<Ready> {
                 continue;
             };
             counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(auth_tls_relay(tcp, backend));
+            match &implicit {
+                Some(front) => tokio::spawn(implicit_relay(tcp, backend, front.clone())),
+                None => tokio::spawn(auth_tls_relay(tcp, backend)),
+            };
         }
     });
     Ok(Ready { addr, connections })
@@ -331,6 +360,58 @@ async fn auth_tls_relay(client: tokio::net::TcpStream, backend: SocketAddr) {
         let _ = sw.shutdown().await;
     };
     tokio::join!(down, up);
+}
+
+/// Reads one FTP reply (all its lines) from `r`.
+async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> io::Result<Vec<u8>> {
+    use tokio::io::AsyncBufReadExt;
+    let mut reply = Vec::new();
+    loop {
+        let start = reply.len();
+        if r.read_until(b'\n', &mut reply).await? == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let line = &reply[start..];
+        if line.len() >= 4 && line[..3].iter().all(u8::is_ascii_digit) && line[3] == b' ' {
+            return Ok(reply);
+        }
+    }
+}
+
+/// Relays one implicit-FTPS control connection: TLS with the client from the first byte;
+/// towards libunftp, the greeting is read, `AUTH TLS` sent and TLS set up (after the same hold
+/// as `auth_tls_relay`, for the same libunftp race), then the greeting is passed on and bytes
+/// flow both ways.
+async fn implicit_relay(
+    client: tokio::net::TcpStream,
+    backend: SocketAddr,
+    front: Arc<rustls::ServerConfig>,
+) {
+    use tokio::io::AsyncWriteExt;
+    let run = async {
+        let _ = client.set_nodelay(true);
+        let mut client = tokio_rustls::TlsAcceptor::from(front)
+            .accept(client)
+            .await?;
+        let server = tokio::net::TcpStream::connect(backend).await?;
+        let _ = server.set_nodelay(true);
+        let mut server = tokio::io::BufReader::new(server);
+        let greeting = read_reply(&mut server).await?;
+        server.get_mut().write_all(b"AUTH TLS\r\n").await?;
+        if !read_reply(&mut server).await?.starts_with(b"234") {
+            return Err(io::Error::other("libunftp refused AUTH TLS"));
+        }
+        tokio::time::sleep(AUTH_TLS_HOLD).await;
+        let ca = Arc::new(crate::tls::TestCa::shared().client_config());
+        let name = rustls_pki_types::ServerName::try_from("localhost").map_err(io::Error::other)?;
+        let mut server = tokio_rustls::TlsConnector::from(ca)
+            .connect(name, server.into_inner())
+            .await?;
+        client.write_all(&greeting).await?;
+        tokio::io::copy_bidirectional(&mut client, &mut server).await?;
+        io::Result::Ok(())
+    };
+    let _ = run.await;
 }
 
 struct Prepared {
