@@ -35,6 +35,7 @@ pub use hinternet_core::consts;
 pub use hinternet_core::{
     AsyncResult, Error, FindData, Handle, HandleKind, Result, StatusEvent, TimePrecision, Timestamp,
 };
+pub use hinternet_http::tls::{add_root_certificate, add_root_certificates_pem};
 pub use http::{HttpConnectOptions, HttpConnection, HttpRequestBuilder, HttpResponse, HttpUpload};
 pub use internet::{Access, Internet, InternetBuilder, OpenUrl};
 pub use protocols::engine;

@@ -724,3 +724,91 @@ async fn credentials_from_options_and_netrc_and_a_refused_login_exits_3() {
     assert_eq!(code, 3);
     assert!(s.is_none());
 }
+
+/// Writes the testkit CA as a PEM file for --ca-file.
+fn ca_file(dir: &Path) -> String {
+    let path = dir.join("ca.pem");
+    hinternet_testkit::tls::TestCa::shared()
+        .write_pem(&path)
+        .unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ftps_pulls_over_implicit_and_explicit_tls_with_a_ca_file() {
+    use hinternet_testkit::tls::TestCa;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("server");
+    let tree = aged_tree(&root, &TreeSpec::small());
+    let ca = ca_file(tmp.path());
+
+    let implicit = FtpServer::builder()
+        .root(&root)
+        .ftps_implicit(&TestCa::shared().server_cert())
+        .start()
+        .await
+        .unwrap();
+    let url = implicit
+        .url_with_login("/")
+        .replacen("ftp://", "ftps://", 1);
+    let dst = tmp.path().join("implicit");
+    let (code, s) = pull(&url, &dst, &["--ca-file", &ca]).await;
+    assert_eq!(code, 0, "{s:?}");
+    assert_eq!(s.copied, tree.files.len() as u64);
+    assert!(same_tree(&root, &dst).unwrap());
+
+    let explicit = FtpServer::builder()
+        .root(&root)
+        .ftps(&TestCa::shared().server_cert())
+        .start()
+        .await
+        .unwrap();
+    let url = explicit
+        .url_with_login("/")
+        .replacen("ftp://", "ftps://", 1);
+    let dst = tmp.path().join("explicit");
+    let (code, s) = pull(&url, &dst, &["--ca-file", &ca, "--explicit-tls"]).await;
+    assert_eq!(code, 0, "{s:?}");
+    assert!(same_tree(&root, &dst).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_pull_from_an_autoindex_with_a_ca_file() {
+    use hinternet_testkit::tls::TestCa;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("server");
+    let tree = aged_tree(&root, &TreeSpec::small());
+    let server = TestServer::start_tls(
+        Routes::new().directory("/files/", &root),
+        &TestCa::shared().server_cert(),
+    )
+    .await
+    .unwrap();
+    let url = server.url("/files/");
+    assert!(url.starts_with("https://"), "{url}");
+    let dst = tmp.path().join("copy");
+    let ca = ca_file(tmp.path());
+    let (code, s) = pull(&url, &dst, &["--ca-file", &ca, "--transfers", "2"]).await;
+    assert_eq!(code, 0, "{s:?}");
+    assert_eq!(s.copied, tree.files.len() as u64);
+    assert!(same_tree(&root, &dst).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ca_file_without_certificates_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bogus = tmp.path().join("bogus.pem");
+    std::fs::write(&bogus, "not a certificate\n").unwrap();
+    let dst = tmp.path().join("copy");
+    let args = [
+        "pull",
+        "ftps://127.0.0.1:1/",
+        dst.to_str().unwrap(),
+        "-q",
+        "--ca-file",
+        bogus.to_str().unwrap(),
+    ];
+    let (code, _) = run_args(&args, Hooks::default()).await;
+    assert_eq!(code, 2);
+    assert!(!dst.exists());
+}

@@ -110,6 +110,13 @@ pub struct SyncOpts {
     /// A netrc file to take credentials from.
     #[arg(long, value_name = "FILE")]
     pub netrc: Option<PathBuf>,
+    /// Also trust the CA certificates in this PEM file (HTTPS and FTPS).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// ftps:// means explicit FTPS (AUTH TLS on port 21) instead of implicit (TLS from the
+    /// first byte, port 990).
+    #[arg(long)]
+    pub explicit_tls: bool,
     /// Print a JSON summary on stdout.
     #[arg(long)]
     pub json: bool,

@@ -15,6 +15,8 @@ pub struct Target {
     pub port: u16,
     /// The folder, percent-encoded as given, always starting and ending with '/'.
     pub path: String,
+    /// `ftps` means explicit FTPS (AUTH TLS) rather than implicit (--explicit-tls).
+    pub explicit_tls: bool,
 }
 
 impl std::fmt::Debug for Target {
@@ -128,6 +130,7 @@ impl Target {
             host,
             port,
             path,
+            explicit_tls: false,
         })
     }
 

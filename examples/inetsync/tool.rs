@@ -177,6 +177,12 @@ fn internet(
     progress: &Arc<Progress>,
 ) -> Result<hinternet::Internet, (u8, String)> {
     use hinternet::consts::*;
+    if let Some(path) = &opts.ca_file {
+        let pem = std::fs::read(path)
+            .map_err(|e| (EXIT_USAGE, format!("--ca-file {}: {e}", path.display())))?;
+        hinternet::add_root_certificates_pem(&pem)
+            .map_err(|e| (EXIT_USAGE, format!("--ca-file {}: {e}", path.display())))?;
+    }
     let inet = hinternet::Internet::builder()
         .agent(concat!("inetsync/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -222,6 +228,7 @@ async fn open_side(
     };
     let mut t = target::Target::parse(url)
         .map_err(|e| (EXIT_USAGE, format!("{}: {e}", safety::redact_url(url))))?;
+    t.explicit_tls = opts.explicit_tls;
     if t.user.is_none() {
         if let Some(u) = &opts.user {
             t.user = Some(u.clone());

@@ -29,6 +29,7 @@ pub mod options;
 pub mod registry;
 pub mod status;
 mod table;
+pub mod trust;
 
 pub use dispatch::{Outcome, Pend};
 pub use engine::{Call, ChildParams, Engine, OpenParams};

@@ -23,8 +23,8 @@ struct TlsSettings {
 }
 
 /// Sets the TLS client configuration FTPS sessions opened under the root `root` use (for
-/// example one that trusts a private CA). Without one, the Mozilla roots (webpki-roots) are
-/// trusted.
+/// example one that trusts a private CA). Without one, the Mozilla roots (webpki-roots) and
+/// the process's added roots (`hinternet_core::trust`) are trusted.
 ///
 /// # Errors
 /// `ERROR_INVALID_HANDLE` for a handle that is not live.
@@ -52,6 +52,9 @@ fn tls_config(call: &Call) -> Option<Arc<rustls::ClientConfig>> {
 fn default_tls_config() -> Option<Arc<rustls::ClientConfig>> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for der in hinternet_core::trust::roots_der() {
+        let _ = roots.add(rustls::pki_types::CertificateDer::from(der.to_vec()));
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let cfg = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

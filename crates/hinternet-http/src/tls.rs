@@ -3,7 +3,7 @@
 //! failures to WinINet's codes.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use hinternet_core::Error;
 use hinternet_core::consts::*;
@@ -22,16 +22,6 @@ pub const IGNORE_MASK: u32 = SECURITY_FLAG_IGNORE_UNKNOWN_CA
     | SECURITY_FLAG_IGNORE_WRONG_USAGE
     | SECURITY_FLAG_IGNORE_REVOCATION;
 
-struct Roots {
-    extra: Vec<CertificateDer<'static>>,
-    generation: u64,
-}
-
-static ROOTS: RwLock<Roots> = RwLock::new(Roots {
-    extra: Vec::new(),
-    generation: 0,
-});
-
 type ConfigCache = Mutex<HashMap<(u64, u32), Arc<ClientConfig>>>;
 
 fn cache() -> &'static ConfigCache {
@@ -39,21 +29,56 @@ fn cache() -> &'static ConfigCache {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// Trusts one more root certificate (DER) for every later TLS connection of the process, in
-/// addition to the webpki roots (tests trust their own CA this way).
+/// Trusts one more root certificate (DER) for every later TLS connection of the process
+/// (HTTPS and FTPS), in addition to the webpki roots (tests trust their own CA this way).
 ///
 /// # Errors
 /// `ERROR_INVALID_PARAMETER` when the certificate cannot be parsed as a trust anchor.
 pub fn add_root_certificate(der: &[u8]) -> hinternet_core::Result<()> {
-    let cert = CertificateDer::from(der.to_vec());
     let mut probe = RootCertStore::empty();
     probe
-        .add(cert.clone())
+        .add(CertificateDer::from(der.to_vec()))
         .map_err(|e| Error::new(ERROR_INVALID_PARAMETER).with_source(e))?;
-    let mut r = ROOTS.write().unwrap_or_else(|p| p.into_inner());
-    r.extra.push(cert);
-    r.generation += 1;
+    hinternet_core::trust::add_root_der(der);
     Ok(())
+}
+
+/// Trusts every certificate of a PEM bundle (`-----BEGIN CERTIFICATE-----` blocks) as
+/// [`add_root_certificate`] does; returns how many were added.
+///
+/// # Errors
+/// `ERROR_INVALID_PARAMETER` when the text holds no certificate or one that cannot be a trust
+/// anchor (nothing is added then).
+pub fn add_root_certificates_pem(pem: &[u8]) -> hinternet_core::Result<usize> {
+    use rustls::pki_types::pem::PemObject;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::new(ERROR_INVALID_PARAMETER).with_context(format!("PEM: {e}")))?;
+    if certs.is_empty() {
+        return Err(
+            Error::new(ERROR_INVALID_PARAMETER).with_context("no certificate in the PEM text")
+        );
+    }
+    let mut probe = RootCertStore::empty();
+    for c in &certs {
+        probe
+            .add(c.clone())
+            .map_err(|e| Error::new(ERROR_INVALID_PARAMETER).with_source(e))?;
+    }
+    for c in &certs {
+        hinternet_core::trust::add_root_der(c);
+    }
+    Ok(certs.len())
+}
+
+/// The webpki roots plus the process's added ones.
+pub fn root_store() -> RootCertStore {
+    let mut store = RootCertStore::empty();
+    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for der in hinternet_core::trust::roots_der() {
+        let _ = store.add(CertificateDer::from(der.to_vec()));
+    }
+    store
 }
 
 fn provider() -> Arc<CryptoProvider> {
@@ -64,17 +89,11 @@ fn provider() -> Arc<CryptoProvider> {
 /// bits matter); ALPN offers h2 and http/1.1.
 pub(crate) fn client_config(security_flags: u32) -> Result<Arc<ClientConfig>, Error> {
     let ignore = security_flags & IGNORE_MASK;
-    let roots = ROOTS.read().unwrap_or_else(|p| p.into_inner());
-    let key = (roots.generation, ignore);
+    let key = (hinternet_core::trust::generation(), ignore);
     if let Some(c) = cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
         return Ok(Arc::clone(c));
     }
-    let mut store = RootCertStore::empty();
-    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    for c in &roots.extra {
-        let _ = store.add(c.clone());
-    }
-    drop(roots);
+    let store = root_store();
     let provider = provider();
     let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(store), Arc::clone(&provider))
         .build()

@@ -55,11 +55,20 @@ impl Drop for Lease {
 impl Pool {
     async fn connect(&self) -> Result<FtpSession, SyncError> {
         let t = &self.target;
+        // ftps:// is implicit FTPS (port 990), as with curl and lftp, unless --explicit-tls.
+        let tls = t.scheme == "ftps";
+        let implicit = tls && !t.explicit_tls;
+        let port = match (t.port, implicit) {
+            (0, true) => 990,
+            (0, false) => 21,
+            (p, _) => p,
+        };
         let mut c = self
             .inet
             .ftp(&t.host)
-            .port(if t.port == 0 { 21 } else { t.port })
-            .secure(t.scheme == "ftps");
+            .port(port)
+            .secure(tls && !implicit)
+            .implicit_tls(implicit);
         if let Some(u) = &t.user {
             c = c.login(u, t.password.as_deref().unwrap_or(""));
         }
