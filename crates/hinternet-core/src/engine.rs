@@ -15,9 +15,16 @@ use crate::status::{SharedCallback, StatusEvent};
 use crate::table::Table;
 use crate::{Error, Handle, HandleKind, Result};
 
+thread_local! {
+    /// Set while this thread runs a future on the engine's blocking runtime (see
+    /// [`Engine::block_on`]).
+    static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 struct Shared {
     table: Arc<Table>,
     runtime: OnceLock<Runtime>,
+    blocking: OnceLock<Runtime>,
     globals: Mutex<GlobalOptions>,
     registry: Registry,
 }
@@ -27,6 +34,9 @@ impl Drop for Shared {
         // The last engine reference may go away inside an async context (a test's runtime, a
         // task): shut the private runtime down without blocking.
         if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+        if let Some(rt) = self.blocking.take() {
             rt.shutdown_background();
         }
     }
@@ -85,6 +95,7 @@ impl Engine {
         Engine(Arc::new(Shared {
             table: Arc::new(Table::default()),
             runtime: OnceLock::new(),
+            blocking: OnceLock::new(),
             globals: Mutex::new(GlobalOptions::default()),
             registry: Registry::default(),
         }))
@@ -106,7 +117,8 @@ impl Engine {
         &self.0.registry
     }
 
-    /// The private runtime that runs blocking calls' I/O and async-mode operations.
+    /// The private multi-thread runtime that runs async-mode operations (and sends their
+    /// REQUEST_COMPLETE from its workers).
     pub fn runtime(&self) -> &Runtime {
         self.0.runtime.get_or_init(|| {
             tokio::runtime::Builder::new_multi_thread()
@@ -117,26 +129,102 @@ impl Engine {
         })
     }
 
-    /// Runs a future to completion on the calling thread (its I/O driven by the engine's
-    /// runtime). Safe to call from inside any tokio runtime: on a multi-thread runtime the
-    /// worker is handed over with `block_in_place`; on a current-thread runtime the future runs
-    /// on a helper thread while the caller waits.
+    /// The current-thread runtime blocking calls run on. It is driven by the calling thread
+    /// itself while it waits: the caller polls its own sockets and timers, as a blocking
+    /// socket would, with no hand-over to a worker thread and back per wait. Several threads
+    /// may block at once: one drives the I/O, the others are woken by it (and take over when
+    /// it returns).
+    fn blocking_runtime(&self) -> &Runtime {
+        self.0.blocking.get_or_init(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("the engine's blocking runtime starts")
+        })
+    }
+
+    /// Runs a future to completion on the calling thread, on the blocking runtime (see
+    /// `blocking_runtime`): what synchronous sessions' calls and the blocking Rust API use.
+    /// Safe to call from inside any tokio runtime: on a multi-thread runtime the worker is
+    /// handed over with `block_in_place`; on a current-thread runtime the future runs on a
+    /// helper thread while the caller waits.
+    ///
+    /// A blocking call made from a status callback *during* a blocking call on the same thread
+    /// (the blocking runtime is then busy further up the stack) is tried at once and, if it
+    /// must wait, runs on a helper thread on the worker runtime. It then cannot use a
+    /// connection of a synchronous session (only the blocked caller drives those): such a
+    /// wait ends with its timeout (docs/compatibility.md, "Blocking calls from callbacks").
     pub fn block_on<F>(&self, fut: F) -> F::Output
     where
         F: Future + Send,
         F::Output: Send,
     {
-        let rt = self.runtime();
-        match tokio::runtime::Handle::try_current() {
-            Err(_) => rt.block_on(fut),
-            Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
-                tokio::task::block_in_place(|| rt.block_on(fut))
+        if DRIVING.get() {
+            let mut fut = std::pin::pin!(fut);
+            let rt = self.runtime();
+            {
+                let _enter = rt.enter();
+                let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+                if let std::task::Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+                    return v;
+                }
             }
-            Ok(_) => std::thread::scope(|s| {
+            return std::thread::scope(|s| {
                 s.spawn(|| rt.block_on(fut))
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            });
+        }
+        match tokio::runtime::Handle::try_current() {
+            Err(_) => self.drive(fut),
+            Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| self.drive(fut))
+            }
+            Ok(_) => std::thread::scope(|s| {
+                s.spawn(|| self.drive(fut))
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
             }),
+        }
+    }
+
+    /// Runs `fut` on the blocking runtime on this thread (outside any runtime context).
+    fn drive<F: Future>(&self, fut: F) -> F::Output {
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                DRIVING.set(false);
+            }
+        }
+        DRIVING.set(true);
+        let _reset = Reset;
+        self.blocking_runtime().block_on(fut)
+    }
+
+    /// Runs releases without waiting for them: an async session's on the worker runtime, a
+    /// synchronous session's on a helper thread that drives the blocking runtime (its
+    /// connections live there).
+    fn release_detached(&self, ready: Vec<Arc<Node>>) {
+        let sync = ready.first().is_some_and(|n| !n.session().is_async());
+        let fut = finalize_all(ready);
+        if !sync {
+            self.runtime().spawn(fut);
+            return;
+        }
+        let engine = self.clone();
+        let mut fut = Box::pin(fut);
+        {
+            let _enter = self.blocking_runtime().enter();
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            if fut.as_mut().poll(&mut cx).is_ready() {
+                return;
+            }
+        }
+        let spawned = std::thread::Builder::new()
+            .name("hinternet-close".into())
+            .spawn(move || engine.block_on(fut));
+        if let Err(e) = spawned {
+            tracing::warn!("cannot start a thread to release closed handles: {e}");
         }
     }
 
@@ -250,9 +338,17 @@ impl Engine {
     /// pending operations are cancelled, and HANDLE_CLOSING is sent for each (children before
     /// parents) once the last call on it has ended. Runs the releases that can happen now on the
     /// calling thread before returning.
+    ///
+    /// From a status callback during a blocking call on the same thread, what can be released
+    /// at once is, and the rest (an FTP transfer to abort) finishes on a helper thread.
     pub fn close(&self, raw: u64) -> Result<()> {
         let ready = self.begin_close(raw)?;
-        if !ready.is_empty() {
+        if ready.is_empty() {
+            return Ok(());
+        }
+        if DRIVING.get() {
+            self.release_detached(ready);
+        } else {
             self.block_on(finalize_all(ready));
         }
         Ok(())
@@ -265,12 +361,12 @@ impl Engine {
         Ok(())
     }
 
-    /// Closes without waiting for resources to be released (for `Drop`): the releases run on
-    /// the engine's runtime.
+    /// Closes without waiting for resources to be released (for `Drop`): the releases run in
+    /// the background (see `release_detached`).
     pub fn close_detached(&self, raw: u64) -> Result<()> {
         let ready = self.begin_close(raw)?;
         if !ready.is_empty() {
-            self.runtime().spawn(finalize_all(ready));
+            self.release_detached(ready);
         }
         Ok(())
     }
@@ -439,10 +535,10 @@ impl Drop for Call {
     fn drop(&mut self) {
         if self.armed && self.node.release() {
             let node = Arc::clone(&self.node);
-            if tokio::runtime::Handle::try_current().is_err() {
+            if tokio::runtime::Handle::try_current().is_err() && !DRIVING.get() {
                 self.engine.block_on(finalize(node));
             } else {
-                self.engine.runtime().spawn(finalize(node));
+                self.engine.release_detached(vec![node]);
             }
         }
     }
