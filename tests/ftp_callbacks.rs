@@ -474,3 +474,93 @@ fn closing_the_session_during_an_async_get_file_cancels_it_and_leaves_no_file() 
     assert_eq!(codes.last(), Some(&INTERNET_STATUS_HANDLE_CLOSING));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// A callback of a blocking call closes an FTP download of another session on the same thread:
+/// the close returns at once, the ABOR finishes on a helper thread (the blocked caller drives
+/// its I/O meanwhile), HANDLE_CLOSING arrives, and the aborted session is usable again.
+#[test]
+fn closing_a_download_from_a_callback_during_a_blocking_call_aborts_it() {
+    use hinternet_testkit::ftp::{DEFAULT_PASSWORD, DEFAULT_USER};
+    let server = FtpServer::builder().start_blocking().unwrap();
+    std::fs::write(server.root().join("big.bin"), vec![1u8; 8 << 20]).unwrap();
+    let e = engine();
+    let r = root(&e, 0);
+    let login = (Some(DEFAULT_USER), Some(DEFAULT_PASSWORD));
+    let busy = connect(
+        &e,
+        r,
+        server.port(),
+        login.0,
+        login.1,
+        INTERNET_FLAG_PASSIVE,
+        0,
+    )
+    .unwrap();
+    let other = connect(
+        &e,
+        r,
+        server.port(),
+        login.0,
+        login.1,
+        INTERNET_FLAG_PASSIVE,
+        5,
+    )
+    .unwrap();
+    let file = done(raw::ftp_open_file(
+        &e,
+        busy.as_raw(),
+        Some("big.bin"),
+        GENERIC_READ,
+        FTP_TRANSFER_TYPE_BINARY,
+        7,
+        |_| {},
+    ))
+    .unwrap();
+    let (n, _) = done(raw::internet_read_file(
+        &e,
+        file.as_raw(),
+        vec![0u8; 4096],
+        |_| {},
+    ))
+    .unwrap();
+    assert_eq!(n, 4096);
+
+    let (closed_tx, closed_rx) = mpsc::channel();
+    let closed_tx = Mutex::new(closed_tx);
+    let engine2 = e.clone();
+    let once = std::sync::atomic::AtomicBool::new(false);
+    let cb = callback_fn(move |h, _ctx, ev| match ev {
+        StatusEvent::SendingRequest
+            if h == other && !once.swap(true, std::sync::atomic::Ordering::SeqCst) =>
+        {
+            // Re-entrant close of a handle of another session, during a blocking call.
+            engine2.close(file.as_raw()).unwrap();
+        }
+        StatusEvent::HandleClosing(c) if *c == file => {
+            let _ = closed_tx.lock().unwrap().send(());
+        }
+        _ => {}
+    });
+    raw::internet_set_status_callback(&e, other.as_raw(), Some(cb.clone())).unwrap();
+    raw::internet_set_status_callback(&e, file.as_raw(), Some(cb)).unwrap();
+    let pwd = done(raw::ftp_get_current_directory(
+        &e,
+        other.as_raw(),
+        Some(260),
+        false,
+        |_| {},
+    ));
+    assert_eq!(pwd.unwrap(), "/");
+    closed_rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("HANDLE_CLOSING of the aborted download");
+    // The aborted session's transfer slot is free again.
+    let pwd = done(raw::ftp_get_current_directory(
+        &e,
+        busy.as_raw(),
+        Some(260),
+        false,
+        |_| {},
+    ));
+    assert_eq!(pwd.unwrap(), "/");
+}
