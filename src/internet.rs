@@ -35,6 +35,7 @@ pub struct InternetBuilder {
     access: Access,
     flags: u32,
     engine: Option<Engine>,
+    private_cookies: bool,
 }
 
 impl InternetBuilder {
@@ -53,6 +54,16 @@ impl InternetBuilder {
     /// `INTERNET_FLAG_*` flags of InternetOpen (default: none).
     pub fn flags(mut self, flags: u32) -> Self {
         self.flags = flags;
+        self
+    }
+
+    /// Gives this session a cookie store of its own. By default every session shares the
+    /// process-wide store, as native WinINet has one: cookies its responses set are visible to
+    /// InternetGetCookie and to every other session, and cookies set with InternetSetCookie are
+    /// sent by its requests. With `private_cookies` its requests store and send only their own
+    /// cookies (INTERNET_OPTION_END_BROWSER_SESSION on it then clears that store).
+    pub fn private_cookies(mut self) -> Self {
+        self.private_cookies = true;
         self
     }
 
@@ -84,9 +95,14 @@ impl InternetBuilder {
             proxy_bypass,
             flags: self.flags,
         })?;
-        Ok(Internet {
+        let internet = Internet {
             root: Arc::new(Owned::new(engine, handle)),
-        })
+        };
+        if self.private_cookies {
+            let node = internet.engine().node(handle.as_raw())?;
+            hinternet_http::cookies::use_private_store(node.session());
+        }
+        Ok(internet)
     }
 }
 

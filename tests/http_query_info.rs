@@ -375,6 +375,58 @@ fn systemtime_parses_the_http_date() {
     assert_eq!(fields, [1994, 11, 0, 6, 8, 49, 37, 0]);
 }
 
+/// FLAG_NUMBER on a header needs a buffer length of exactly 4 (D.48; spec HttpQueryInfo: Wine
+/// `*lpdwBufferLength != sizeof(DWORD)` is ERROR_HTTP_INVALID_HEADER): longer and shorter
+/// buffers fail without being written and without a size to report (the C shim then leaves
+/// `*lpdwBufferLength` alone). A NULL buffer reports 4 (§0.3). STATUS_CODE only needs room
+/// for a DWORD (D.39): more is fine, less is ERROR_INSUFFICIENT_BUFFER with 4.
+#[test]
+fn number_on_a_header_needs_exactly_four_bytes() {
+    let (_srv, s, req) = sent(Routes::new().fallback(Reply::text("hello")));
+    for unit in [CharUnit::Ansi, CharUnit::Wide] {
+        let level = HTTP_QUERY_CONTENT_LENGTH | HTTP_QUERY_FLAG_NUMBER;
+        for len in [0usize, 1, 3, 5, 8, 64] {
+            let mut b = vec![0x11u8; len];
+            let e = q(&s, req, level, Some(&mut b), None, unit).unwrap_err();
+            assert_eq!(
+                (e.code(), e.needed()),
+                (ERROR_HTTP_INVALID_HEADER, None),
+                "length {len}"
+            );
+            assert!(b.iter().all(|&x| x == 0x11), "length {len} written");
+        }
+        let e = q(&s, req, level, None, None, unit).unwrap_err();
+        assert_eq!((e.code(), e.needed()), (ERROR_INSUFFICIENT_BUFFER, Some(4)));
+        let mut b = [0x11u8; 4];
+        let mut idx = 0;
+        assert_eq!(
+            q(&s, req, level, Some(&mut b), Some(&mut idx), unit).unwrap(),
+            4
+        );
+        assert_eq!((u32::from_le_bytes(b), idx), (5, 1));
+        // A missing header is still "not found", whatever the length.
+        let e = q(
+            &s,
+            req,
+            HTTP_QUERY_LOCATION | HTTP_QUERY_FLAG_NUMBER,
+            Some(&mut [0u8; 8]),
+            None,
+            unit,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), ERROR_HTTP_HEADER_NOT_FOUND);
+
+        let status = HTTP_QUERY_STATUS_CODE | HTTP_QUERY_FLAG_NUMBER;
+        let mut b8 = [0x11u8; 8];
+        assert_eq!(q(&s, req, status, Some(&mut b8), None, unit).unwrap(), 4);
+        assert_eq!(b8, [200, 0, 0, 0, 0x11, 0x11, 0x11, 0x11]);
+        for small in [None, Some(&mut [0u8; 0][..]), Some(&mut [0u8; 3][..])] {
+            let e = q(&s, req, status, small, None, unit).unwrap_err();
+            assert_eq!((e.code(), e.needed()), (ERROR_INSUFFICIENT_BUFFER, Some(4)));
+        }
+    }
+}
+
 fn raw_status(response: &'static [u8]) -> (RawServer, Session, Handle) {
     let srv =
         RawServer::start_blocking(RawScript::new().read_request().write(response).close()).unwrap();

@@ -29,6 +29,16 @@ SCHEMES = [
     ("INTERNET_SCHEME_VBSCRIPT", 10), ("INTERNET_SCHEME_RES", 11),
 ]
 
+# InternetCookieState (a C enum; InternetSetCookieEx returns it as a DWORD). The spec names the
+# range "COOKIE_STATE_UNKNOWN 0 … REJECT 5" (wininet-api.md, InternetSetCookie); the names in
+# between and their order are those of the InternetCookieState enum in Wine's and mingw-w64's
+# wininet.h; MAX is an alias of REJECT there.
+COOKIE_STATES = [
+    ("COOKIE_STATE_UNKNOWN", 0), ("COOKIE_STATE_ACCEPT", 1), ("COOKIE_STATE_PROMPT", 2),
+    ("COOKIE_STATE_LEASH", 3), ("COOKIE_STATE_DOWNGRADE", 4), ("COOKIE_STATE_REJECT", 5),
+    ("COOKIE_STATE_MAX", 5),
+]
+
 
 def main(path):
     out = []
@@ -80,6 +90,9 @@ def main(path):
     print("\n// ---- INTERNET_SCHEME (enum, signed)")
     for name, value in SCHEMES:
         print(f"pub const {name}: i32 = {value};")
+    print("\n// ---- InternetCookieState (enum; InternetSetCookieEx's DWORD result)")
+    for name, value in COOKIE_STATES:
+        print(f"pub const {name}: u32 = 0x{value:08X};")
 
 
 main(sys.argv[1])

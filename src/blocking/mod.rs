@@ -39,6 +39,11 @@ impl InternetBuilder {
         InternetBuilder(self.0.flags(flags))
     }
 
+    /// A cookie store of its own (see [`crate::InternetBuilder::private_cookies`]).
+    pub fn private_cookies(self) -> Self {
+        InternetBuilder(self.0.private_cookies())
+    }
+
     /// Runs on the given engine instead of the process-wide one.
     pub fn engine(self, engine: Engine) -> Self {
         InternetBuilder(self.0.engine(engine))

@@ -743,6 +743,14 @@ typedef int32_t INTERNET_SCHEME;
 #define INTERNET_SCHEME_JAVASCRIPT (9)
 #define INTERNET_SCHEME_VBSCRIPT (10)
 #define INTERNET_SCHEME_RES (11)
+/* InternetCookieState (enum; InternetSetCookieEx's DWORD result) */
+#define COOKIE_STATE_UNKNOWN 0x00000000u
+#define COOKIE_STATE_ACCEPT 0x00000001u
+#define COOKIE_STATE_PROMPT 0x00000002u
+#define COOKIE_STATE_LEASH 0x00000003u
+#define COOKIE_STATE_DOWNGRADE 0x00000004u
+#define COOKIE_STATE_REJECT 0x00000005u
+#define COOKIE_STATE_MAX 0x00000005u
 
 typedef void (CALLBACK *INTERNET_STATUS_CALLBACK)(HINTERNET hInternet, DWORD_PTR dwContext,
                                                   DWORD dwInternetStatus,
@@ -1034,6 +1042,15 @@ BOOL WINAPI InternetGetCookieW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName, LPWSTR l
                                LPDWORD lpdwSize);
 BOOL WINAPI InternetSetCookieA(LPCSTR lpszUrl, LPCSTR lpszCookieName, LPCSTR lpszCookieData);
 BOOL WINAPI InternetSetCookieW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName, LPCWSTR lpszCookieData);
+BOOL WINAPI InternetGetCookieExA(LPCSTR lpszUrl, LPCSTR lpszCookieName, LPSTR lpszCookieData,
+                                 LPDWORD lpdwSize, DWORD dwFlags, LPVOID lpReserved);
+BOOL WINAPI InternetGetCookieExW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName, LPWSTR lpszCookieData,
+                                 LPDWORD lpdwSize, DWORD dwFlags, LPVOID lpReserved);
+/* Returns a COOKIE_STATE_* value (InternetCookieState). */
+DWORD WINAPI InternetSetCookieExA(LPCSTR lpszUrl, LPCSTR lpszCookieName, LPCSTR lpszCookieData,
+                                  DWORD dwFlags, DWORD_PTR dwReserved);
+DWORD WINAPI InternetSetCookieExW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName, LPCWSTR lpszCookieData,
+                                  DWORD dwFlags, DWORD_PTR dwReserved);
 
 /* ---- A/W names ---- */
 #ifdef UNICODE
@@ -1077,6 +1094,8 @@ BOOL WINAPI InternetSetCookieW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName, LPCWSTR 
 #define FtpCommand FtpCommandW
 #define InternetGetCookie InternetGetCookieW
 #define InternetSetCookie InternetSetCookieW
+#define InternetGetCookieEx InternetGetCookieExW
+#define InternetSetCookieEx InternetSetCookieExW
 #else
 #define URL_COMPONENTS URL_COMPONENTSA
 #define LPURL_COMPONENTS LPURL_COMPONENTSA
@@ -1118,6 +1137,8 @@ BOOL WINAPI InternetSetCookieW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName, LPCWSTR 
 #define FtpCommand FtpCommandA
 #define InternetGetCookie InternetGetCookieA
 #define InternetSetCookie InternetSetCookieA
+#define InternetGetCookieEx InternetGetCookieExA
+#define InternetSetCookieEx InternetSetCookieExA
 #endif
 
 #ifdef __cplusplus

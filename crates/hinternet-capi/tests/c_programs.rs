@@ -321,6 +321,35 @@ fn c_cookies_set_and_read_back() {
 }
 
 #[test]
+fn c_cookies_ex_http_only_sizes_and_one_store_with_requests() {
+    let s = TestServer::start_blocking(
+        Routes::new()
+            .route(
+                "/cookie/set",
+                Reply::text("set")
+                    .set_cookie("srv=1; Path=/cookie/")
+                    .set_cookie("srv-ho=1; Path=/cookie/; HttpOnly"),
+            )
+            .route(
+                "/cookie/other",
+                Reply::text("set").set_cookie("other=1; Path=/cookie/"),
+            )
+            .fallback(Reply::echo()),
+    )
+    .unwrap();
+    let base = s.url("");
+    assert_eq!(run("cookies_ex", &[&base]).trim(), "cookies ex ok");
+    let echoes: Vec<_> = s
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/cookie/echo")
+        .collect();
+    assert_eq!(echoes.len(), 2);
+    assert_eq!(echoes[0].header("cookie"), Some("srv=1; srv-ho=1; api=2"));
+    assert_eq!(echoes[1].header("cookie"), None);
+}
+
+#[test]
 fn c_ftp_async_calls_fill_the_callers_outputs_before_completion() {
     let root = tempfile::tempdir().unwrap();
     let s = ftp_server(root.path());

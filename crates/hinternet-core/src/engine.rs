@@ -422,7 +422,30 @@ impl Engine {
     }
 
     /// InternetSetOption. `None` is the NULL handle (process-wide values).
+    ///
+    /// INTERNET_OPTION_END_BROWSER_SESSION, once accepted, is passed on to every registered
+    /// protocol ([`Protocol::end_browser_session`](crate::registry::Protocol)) with the
+    /// session of the handle's root (`None` for the NULL handle).
     pub fn set_option(&self, raw: Option<u64>, option: u32, input: &OptionInput<'_>) -> Result<()> {
+        self.set_option_inner(raw, option, input)?;
+        if option == INTERNET_OPTION_END_BROWSER_SESSION {
+            let session = match raw {
+                Some(raw) => Some(Arc::clone(self.node(raw)?.session())),
+                None => None,
+            };
+            for protocol in self.registry().protocols() {
+                protocol.end_browser_session(session.as_deref());
+            }
+        }
+        Ok(())
+    }
+
+    fn set_option_inner(
+        &self,
+        raw: Option<u64>,
+        option: u32,
+        input: &OptionInput<'_>,
+    ) -> Result<()> {
         let Some(raw) = raw else {
             return options::set_global(&mut lock(&self.0.globals), option, input);
         };

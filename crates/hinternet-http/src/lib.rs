@@ -93,6 +93,11 @@ impl Protocol for HttpProtocol {
         "http"
     }
 
+    /// Forgets the session cookies of the store the root uses (see [`cookies`]).
+    fn end_browser_session(&self, session: Option<&hinternet_core::Session>) {
+        cookies::end_browser_session(session);
+    }
+
     async fn connect(&self, root: &Call, request: ConnectRequest) -> Result<Handle> {
         let info = Arc::new(ConnectInfo {
             host: request.server,

@@ -299,6 +299,22 @@ pub fn encode(
     }
 }
 
+/// The size rule of FLAG_NUMBER on a header (spec HttpQueryInfo, behaviour D.48; Wine
+/// `*lpdwBufferLength != sizeof(DWORD)`): a buffer of any length but exactly 4 bytes is
+/// ERROR_HTTP_INVALID_HEADER, with the buffer and the length left alone. A NULL buffer still
+/// gets ERROR_INSUFFICIENT_BUFFER with 4 (spec §0.3), and STATUS_CODE only needs room for a
+/// DWORD (less: ERROR_INSUFFICIENT_BUFFER with 4, D.39). FLAG_NUMBER64 has no such rule.
+fn check_number_length(info_level: u32, buf: Option<&[u8]>) -> Result<()> {
+    let number = info_level & HTTP_QUERY_FLAG_NUMBER != 0
+        && info_level & HTTP_QUERY_FLAG_NUMBER64 == 0
+        && info_level & 0xFFFF != HTTP_QUERY_STATUS_CODE;
+    match buf {
+        Some(b) if number && b.len() != 4 => Err(Error::new(ERROR_HTTP_INVALID_HEADER)
+            .with_context("FLAG_NUMBER needs a buffer length of exactly 4")),
+        _ => Ok(()),
+    }
+}
+
 /// HttpQueryInfo in one call: resolves the level, lays the value into `buf`, and advances
 /// `*index` only on the success of a named-header lookup. Returns the length to report.
 pub fn query_info(
@@ -312,6 +328,7 @@ pub fn query_info(
 ) -> Result<u32> {
     let at = index.as_deref().copied().unwrap_or(0);
     let (value, advances) = resolve(info_level, custom, request, response, at)?;
+    check_number_length(info_level, buf.as_deref())?;
     let n = encode(&value, info_level, buf, unit)?;
     if advances && let Some(i) = index {
         *i = at + 1;

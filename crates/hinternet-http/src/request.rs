@@ -544,10 +544,12 @@ impl HttpRequest {
         }
     }
 
+    /// The cookie store of this request's root (the process-wide one unless the root has its
+    /// own).
     fn jar(&self) -> Option<Arc<crate::cookies::CookieJar>> {
         self.node
             .get()
-            .map(|n| n.session().extension(crate::cookies::CookieJar::default))
+            .map(|n| crate::cookies::store_of(n.session()))
     }
 
     fn proxy_auth(opts: &Options) -> Option<String> {
@@ -719,7 +721,8 @@ impl HttpRequest {
             let st = lock(&self.state);
             if let Some(h) = st.response.as_ref() {
                 for v in (0..).map_while(|i| h.headers.get("Set-Cookie", i)) {
-                    jar.set(v, &current_url);
+                    // A server may set HttpOnly cookies; one the store refuses is ignored.
+                    let _ = jar.set(v, &current_url, INTERNET_COOKIE_HTTPONLY);
                 }
             }
         }
