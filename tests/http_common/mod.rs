@@ -201,3 +201,153 @@ pub fn trust_test_ca() {
         hinternet_http::add_root_certificate(ca.cert_der().as_ref()).unwrap();
     });
 }
+
+/// One notification as a [`Log`] saw it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub handle: Handle,
+    pub context: usize,
+    pub event: StatusEvent,
+    pub thread: std::thread::ThreadId,
+    /// For REQUEST_COMPLETE: what the log's probe answered when it arrived (see
+    /// [`Log::set_probe`]); `None` for other events or without a probe.
+    pub probe: Option<bool>,
+}
+
+type Probe = Box<dyn Fn() -> bool + Send + Sync>;
+
+/// A status recorder a test can wait on (bounded, without sleeps): every notification with
+/// its handle, context and delivering thread.
+#[derive(Clone, Default)]
+pub struct Log(Arc<LogInner>);
+
+#[derive(Default)]
+struct LogInner {
+    entries: Mutex<Vec<Entry>>,
+    changed: std::sync::Condvar,
+    probe: Mutex<Option<Probe>>,
+}
+
+/// How long a test waits for a notification before it fails.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The payload of the probe notifications [`settle`] sends (never recorded).
+const SETTLE_PROBE: u32 = 0x5e77_1e00;
+
+thread_local! {
+    static PROBED_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl Log {
+    /// A log installed as the callback of `h` (children created later copy it).
+    pub fn install(engine: &Engine, h: Handle) -> Log {
+        let log = Log::default();
+        engine
+            .set_callback(h.as_raw(), Some(log.callback()))
+            .unwrap();
+        log
+    }
+
+    pub fn callback(&self) -> SharedCallback {
+        let log = self.clone();
+        callback_fn(move |handle, context, event| {
+            if *event == StatusEvent::StateChange(SETTLE_PROBE) {
+                PROBED_HERE.with(|p| p.set(true));
+                return;
+            }
+            let probe = match event {
+                StatusEvent::RequestComplete(_) => {
+                    log.0.probe.lock().unwrap().as_ref().map(|p| p())
+                }
+                _ => None,
+            };
+            log.0.entries.lock().unwrap().push(Entry {
+                handle,
+                context,
+                event: event.clone(),
+                thread: std::thread::current().id(),
+                probe,
+            });
+            log.0.changed.notify_all();
+        })
+    }
+
+    /// Runs `f` whenever a REQUEST_COMPLETE arrives and keeps its answer in the entry (e.g.
+    /// "the caller's outputs were already written").
+    pub fn set_probe(&self, f: impl Fn() -> bool + Send + Sync + 'static) {
+        *self.0.probe.lock().unwrap() = Some(Box::new(f));
+    }
+
+    pub fn entries(&self) -> Vec<Entry> {
+        self.0.entries.lock().unwrap().clone()
+    }
+
+    /// The number of entries so far (a mark for [`since`](Self::since)).
+    pub fn mark(&self) -> usize {
+        self.0.entries.lock().unwrap().len()
+    }
+
+    pub fn since(&self, mark: usize) -> Vec<Entry> {
+        self.0.entries.lock().unwrap()[mark..].to_vec()
+    }
+
+    pub fn clear(&self) {
+        self.0.entries.lock().unwrap().clear();
+    }
+
+    /// Waits (at most [`WAIT`]) until `done` holds for the entries; returns them.
+    pub fn wait_until(&self, what: &str, done: impl Fn(&[Entry]) -> bool) -> Vec<Entry> {
+        let deadline = std::time::Instant::now() + WAIT;
+        let mut g = self.0.entries.lock().unwrap();
+        loop {
+            if done(&g) {
+                return g.clone();
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                let codes: Vec<u32> = g.iter().map(|e| e.event.code()).collect();
+                panic!("timed out waiting for {what}; notifications so far: {codes:?}");
+            }
+            g = self.0.changed.wait_timeout(g, deadline - now).unwrap().0;
+        }
+    }
+
+    /// Waits until `n` notifications with `code` have arrived; returns all entries.
+    pub fn wait_count(&self, code: u32, n: usize) -> Vec<Entry> {
+        self.wait_until(&format!("{n} x status {code}"), |e| {
+            e.iter().filter(|e| e.event.code() == code).count() >= n
+        })
+    }
+
+    /// Waits for the first REQUEST_COMPLETE at or after `mark`.
+    pub fn wait_complete_after(&self, mark: usize) -> Entry {
+        let all = self.wait_until("REQUEST_COMPLETE", |e| {
+            e.iter()
+                .skip(mark)
+                .any(|e| matches!(e.event, StatusEvent::RequestComplete(_)))
+        });
+        all.into_iter()
+            .skip(mark)
+            .find(|e| matches!(e.event, StatusEvent::RequestComplete(_)))
+            .unwrap()
+    }
+}
+
+/// Waits (bounded) until no delivery is under way on `h`'s notification queue, so that the
+/// notifications of the next synchronous call are delivered on the calling thread: a probe
+/// sent from this thread is delivered here only when the queue is idle (a worker that has
+/// just delivered REQUEST_COMPLETE may still be finishing its delivery loop). [`Log`]s drop
+/// the probes.
+pub fn settle(engine: &Engine, h: Handle) {
+    let node = engine.node(h.as_raw()).unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    while std::time::Instant::now() < deadline {
+        PROBED_HERE.with(|p| p.set(false));
+        node.notify(|| StatusEvent::StateChange(SETTLE_PROBE));
+        if PROBED_HERE.with(std::cell::Cell::get) {
+            return;
+        }
+        std::thread::yield_now();
+    }
+    panic!("the notification queue of {h:?} never went idle");
+}

@@ -95,6 +95,9 @@ struct ReqState {
     )>,
     /// The Authorization value of an authentication exchange in progress (Basic).
     auth: Option<String>,
+    /// The last HttpSendRequestEx failed: HttpEndRequest then completes with
+    /// ERROR_INTERNET_OPERATION_CANCELLED, as native (B.21).
+    ex_failed: bool,
 }
 
 impl ReqState {
@@ -336,6 +339,7 @@ impl HttpRequest {
                 upload: None,
                 tls: None,
                 auth: None,
+                ex_failed: false,
             }),
             info,
             body: Mutex::new(BodyState::default()),
@@ -394,6 +398,7 @@ impl HttpRequest {
         st.response = None;
         st.upload = None;
         st.sent = None;
+        st.ex_failed = false;
         let verb = st.verb.clone();
         drop(st);
         // A previous response's unread body goes with its connection.
@@ -605,8 +610,10 @@ impl HttpRequest {
         let mut retried = false;
         loop {
             let mut conn = self.open_conn(&key, opts).await?;
-            let (req, sent_len) = self.build(plan, opts, conn.sender.is_h2(), absolute)?;
+            // SENDING_REQUEST before the request is built: a header its callback adds is sent
+            // (B.22).
             self.node.notify(|| StatusEvent::SendingRequest);
+            let (req, sent_len) = self.build(plan, opts, conn.sender.is_h2(), absolute)?;
             let fut = conn.sender.send(req);
             let fut = conn.drive(fut);
             self.node.notify(|| StatusEvent::RequestSent(sent_len));
@@ -858,6 +865,12 @@ impl HttpRequest {
     /// the caller added a Content-Length).
     pub async fn send_ex(&self, extra: Option<&str>, initial: Bytes, total: u64) -> Result<()> {
         let method = self.reset(extra)?;
+        let r = self.start_upload(method, initial, total).await;
+        lock(&self.state).ex_failed = r.is_err();
+        r
+    }
+
+    async fn start_upload(&self, method: String, initial: Bytes, total: u64) -> Result<()> {
         let opts = self.options();
         let (key, absolute) = self.route(&opts);
         let mut conn = self.open_conn(&key, &opts).await?;
@@ -866,10 +879,10 @@ impl HttpRequest {
             body: None,
             streaming_total: Some(total),
         };
+        self.node.notify(|| StatusEvent::SendingRequest);
         let (mut req, sent_len) = self.build(&plan, &opts, conn.sender.is_h2(), absolute)?;
         let (tx, rx) = mpsc::channel::<Bytes>(4);
         *req.body_mut() = ReqBody::Stream(rx);
-        self.node.notify(|| StatusEvent::SendingRequest);
         let mut fut = conn.sender.send(req);
         let mut driver = conn.driver.take();
         let (stop, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -907,10 +920,13 @@ impl HttpRequest {
     pub async fn end_request(&self) -> Result<()> {
         let (up, method) = {
             let mut st = lock(&self.state);
-            let up = st
-                .upload
-                .take()
-                .ok_or_else(|| Error::new(ERROR_INTERNET_INCORRECT_HANDLE_STATE))?;
+            let up = st.upload.take().ok_or_else(|| {
+                Error::new(if st.ex_failed {
+                    ERROR_INTERNET_OPERATION_CANCELLED
+                } else {
+                    ERROR_INTERNET_INCORRECT_HANDLE_STATE
+                })
+            })?;
             (up, st.verb.clone())
         };
         let Upload {
