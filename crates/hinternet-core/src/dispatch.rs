@@ -85,7 +85,7 @@ where
     let token = call.node().cancelled().clone();
     let node = std::sync::Arc::clone(call.node());
     if !node.session().is_async() {
-        let r = engine.block_on(cancellable(token, fut));
+        let r = engine.block_on_quick(cancellable(token, fut));
         drop(call);
         return Outcome::Done(r);
     }

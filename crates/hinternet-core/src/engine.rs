@@ -19,6 +19,18 @@ thread_local! {
     /// Set while this thread runs a future on the engine's blocking runtime (see
     /// [`Engine::block_on`]).
     static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set while this thread polls a call once in the blocking runtime's context before
+    /// blocking (see [`Engine::block_on_quick`]).
+    static POLLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Resets a thread-local flag when dropped.
+struct Unset(&'static std::thread::LocalKey<std::cell::Cell<bool>>);
+
+impl Drop for Unset {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
 }
 
 struct Shared {
@@ -175,6 +187,10 @@ impl Engine {
                     .unwrap_or_else(|p| std::panic::resume_unwind(p))
             });
         }
+        if POLLING.get() {
+            // Inside `block_on_quick`'s first poll: only the handle is set, no runtime runs.
+            return self.drive(fut);
+        }
         match tokio::runtime::Handle::try_current() {
             Err(_) => self.drive(fut),
             Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
@@ -188,16 +204,34 @@ impl Engine {
         }
     }
 
-    /// Runs `fut` on the blocking runtime on this thread (outside any runtime context).
-    fn drive<F: Future>(&self, fut: F) -> F::Output {
-        struct Reset;
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                DRIVING.set(false);
+    /// [`block_on`](Self::block_on) for calls that often finish without waiting (reads of
+    /// buffered data, find-next over a stored listing): the future is polled once on the
+    /// calling thread first, and the blocking runtime takes over only if it must wait.
+    pub fn block_on_quick<F>(&self, fut: F) -> F::Output
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        if DRIVING.get() || POLLING.get() || tokio::runtime::Handle::try_current().is_ok() {
+            return self.block_on(fut);
+        }
+        let mut fut = std::pin::pin!(fut);
+        {
+            let _enter = self.blocking_runtime().enter();
+            POLLING.set(true);
+            let _unset = Unset(&POLLING);
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            if let std::task::Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+                return v;
             }
         }
+        self.drive(fut)
+    }
+
+    /// Runs `fut` on the blocking runtime on this thread (outside any runtime context).
+    fn drive<F: Future>(&self, fut: F) -> F::Output {
         DRIVING.set(true);
-        let _reset = Reset;
+        let _unset = Unset(&DRIVING);
         self.blocking_runtime().block_on(fut)
     }
 
