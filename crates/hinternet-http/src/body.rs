@@ -290,6 +290,12 @@ impl BodyState {
         buf.put_slice(&self.current[..n]);
         self.current.advance(n);
         self.pos += n as u64;
+        if self.current.is_empty() {
+            // Let go of the connection's read buffer at once, so that hyper can read the next
+            // bytes into the same memory instead of a fresh allocation (fresh pages cost the
+            // kernel a clearing pass each).
+            self.current = Bytes::new();
+        }
         if self.current.is_empty() && !self.done {
             // Notice the end of the body now, so the connection goes back to the pool as
             // soon as the last byte is read.
