@@ -17,6 +17,9 @@ use crate::session::{DataCommand, DataStream, FtpSession, within};
 /// Bytes per read / write of the whole-file transfers.
 const CHUNK: usize = 64 * 1024;
 
+/// Bytes per local read of FtpPutFile (each read is a trip to tokio's blocking pool).
+const UPLOAD_CHUNK: usize = 512 * 1024;
+
 /// A listing read whole: entries (after the pattern filter), and the counts of lines that
 /// were not understood and of entries with unsafe names.
 #[derive(Debug, Default)]
@@ -266,18 +269,24 @@ async fn put_file_inner(
     let (mut stream, _) = session
         .open_data(DataCommand::Stor(remote.to_owned()), ascii, 0)
         .await?;
-    let mut buf = vec![0u8; CHUNK];
+    // Two buffers: the next piece of the file is read (on tokio's blocking pool) while the
+    // current one is written to the data connection.
+    let mut current = vec![0u8; UPLOAD_CHUNK];
+    let mut next = vec![0u8; UPLOAD_CHUNK];
+    let mut n = file.read(&mut current).await.map_err(local_error)?;
     let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buf).await.map_err(local_error)?;
-        if n == 0 {
-            break;
-        }
+    while n > 0 {
         let limit = session.timeouts().data_send;
-        within(limit, "the upload", stream.write_all(&buf[..n]))
-            .await?
-            .map_err(|e| map_io(e).with_context("FTP data connection"))?;
+        let send = async {
+            within(limit, "the upload", stream.write_all(&current[..n]))
+                .await?
+                .map_err(|e| map_io(e).with_context("FTP data connection"))
+        };
+        let (sent, read) = tokio::join!(send, file.read(&mut next));
+        sent?;
         total += n as u64;
+        n = read.map_err(local_error)?;
+        std::mem::swap(&mut current, &mut next);
     }
     session.finish(stream).await?;
     Ok(total)
