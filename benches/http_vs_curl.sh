@@ -16,6 +16,7 @@ RUNS=${RUNS:-5}
 PORT=${PORT:-18080}
 command -v nginx >/dev/null || { echo "nginx missing (apt-get install -y nginx)"; exit 1; }
 command -v curl >/dev/null || { echo "curl missing (apt-get install -y curl)"; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing (apt-get install -y time)"; exit 1; }
 [ -x "$BIN" ] || (cd "$ROOT" && cargo build --release --example http_get)
 
 WORK=$(mktemp -d /dev/shm/hinternet-bench.XXXXXX)
@@ -52,22 +53,26 @@ nginx -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/logs/error.log"
 for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/small" && break; sleep 0.1; done
 
 URL=http://127.0.0.1:$PORT
-now() { date +%s.%N; }
-timeit() { local s e; s=$(now); "$@" >/dev/null; e=$(now); echo "$e - $s" | bc -l; }
+# "wall cpu" seconds of one command (cpu = user + system of the process and its children).
+timeit() {
+    /usr/bin/time -o "$WORK/time" -f '%e %U %S' "$@" >/dev/null 2>&1
+    awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$WORK/time"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 run_case() {
     local name=$1; shift
     local curl_cmd=$1 ours_cmd=$2
-    local ratios=() c o
+    local ratios=() cpu_ratios=() c o
     for _ in $(seq 1 "$RUNS"); do
-        c=$(timeit bash -c "$curl_cmd")
-        o=$(timeit bash -c "$ours_cmd")
-        ratios+=("$(echo "$o / $c" | bc -l)")
-        printf '  %-28s curl %7.3f s   ours %7.3f s\n' "$name" "$c" "$o"
+        read -r cw cc <<<"$(timeit bash -c "$curl_cmd")"
+        read -r ow oc <<<"$(timeit bash -c "$ours_cmd")"
+        ratios+=("$(echo "$ow / $cw" | bc -l)")
+        cpu_ratios+=("$(echo "$oc / ($cc + 0.001)" | bc -l)")
+        printf '  %-28s curl %7.3f s (cpu %6.3f)   ours %7.3f s (cpu %6.3f)\n' "$name" "$cw" "$cc" "$ow" "$oc"
     done
-    local median
-    median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    printf '%-30s median ratio ours/curl = %.3f\n' "$name" "$median"
+    printf '%-30s median ratio ours/curl = %.3f   cpu ratio = %.3f\n' "$name" \
+        "$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${cpu_ratios[@]}" | median)"
 }
 
 run_case "1 GiB file" \
