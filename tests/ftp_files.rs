@@ -644,3 +644,65 @@ fn an_html_listing_is_read_in_whole_lines_and_a_buffer_too_small_for_one_is_insu
         "{line}"
     );
 }
+
+/// A server whose 150 reply gives the size is asked SIZE only for the first download of the
+/// session; FtpGetFileSize still knows every size.
+#[test]
+fn size_is_asked_only_until_the_150_reply_is_seen_to_carry_it() {
+    use hinternet_testkit::ftp::Step;
+    let retr = |name: &str, body: &'static [u8]| {
+        Step::new(&format!("RETR {name}"))
+            .reply(&format!(
+                "150 Opening BINARY mode data connection for {name} ({} bytes).",
+                body.len()
+            ))
+            .send(body)
+            .then_reply("226 Transfer complete.")
+    };
+    let server = script_login(&[" SIZE", " EPSV"])
+        .step(Step::new("TYPE I").reply("200 ok"))
+        .step(Step::new("SIZE a").reply("213 5"))
+        .step(Step::new("EPSV").epsv())
+        .step(retr("a", b"aaaaa"))
+        .step(Step::new("EPSV").epsv())
+        .step(retr("b", b"bbb"))
+        .start_blocking()
+        .unwrap();
+    let e = engine();
+    let r = root(&e, 0);
+    let c = connect(
+        &e,
+        r,
+        server.port(),
+        Some("u"),
+        Some("p"),
+        INTERNET_FLAG_PASSIVE,
+        0,
+    )
+    .unwrap();
+    for (name, data) in [("a", &b"aaaaa"[..]), ("b", &b"bbb"[..])] {
+        let f = done(raw::ftp_open_file(
+            &e,
+            c.as_raw(),
+            Some(name),
+            GENERIC_READ,
+            FTP_TRANSFER_TYPE_BINARY,
+            0,
+            |_| {},
+        ))
+        .unwrap();
+        assert_eq!(
+            hinternet_ftp::calls::ftp_get_file_size(&e, f.as_raw()).unwrap(),
+            data.len() as u64
+        );
+        assert_eq!(read_to_end(&e, f, 4096).unwrap(), data);
+        raw::internet_close_handle(&e, f.as_raw()).unwrap();
+    }
+    assert!(server.mismatches().is_empty(), "{:?}", server.mismatches());
+    let sizes = server
+        .commands()
+        .iter()
+        .filter(|c| c.starts_with("SIZE"))
+        .count();
+    assert_eq!(sizes, 1, "{:?}", server.commands());
+}

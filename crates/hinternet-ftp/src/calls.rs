@@ -395,21 +395,29 @@ fn prep_open(
     Ok(Prepared::new(call, async move {
         let r = async {
             let slot = session.claim().await?;
-            let size = if !write && session.features().size {
-                session
-                    .size_of(&name, ascii)
-                    .await?
-                    .map(|n| n.saturating_sub(offset))
-            } else {
-                None
-            };
+            // A whole binary download from a server whose 150 replies give the size (learnt
+            // on the first one) needs no SIZE round trip first.
+            let whole_binary = !write && !ascii && offset == 0;
+            let size =
+                if !write && session.features().size && !(whole_binary && session.sizes_in_150()) {
+                    session
+                        .size_of(&name, ascii)
+                        .await?
+                        .map(|n| n.saturating_sub(offset))
+                } else {
+                    None
+                };
             let cmd = if write {
                 DataCommand::Stor(name)
             } else {
                 DataCommand::Retr(name)
             };
             let (stream, reply) = session.open_data(cmd, ascii, offset).await?;
-            let size = size.or_else(|| reply.as_ref().and_then(|r| bytes_in_150(r.message())));
+            let in_150 = reply.as_ref().and_then(|r| bytes_in_150(r.message()));
+            if whole_binary {
+                session.saw_150(in_150.is_some());
+            }
+            let size = size.or(in_150);
             let ops = Arc::new(FtpFileOps::new(slot, stream, write, size));
             let params = ChildParams {
                 kind: HandleKind::FtpFile,

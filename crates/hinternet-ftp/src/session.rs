@@ -17,7 +17,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -184,6 +184,9 @@ pub struct FtpSession {
     slot: Mutex<SlotState>,
     last_reply: Mutex<String>,
     features: Mutex<Features>,
+    /// Whether the server's `150` replies to RETR carry the size (`(N bytes)`): 0 not known
+    /// yet, 1 yes (a binary download then needs no SIZE first), 2 no.
+    sizes_in_150: AtomicU8,
     pending_rest: Mutex<u64>,
     released: tokio::sync::Notify,
     node: OnceLock<NodeRef>,
@@ -248,6 +251,7 @@ impl FtpSession {
             slot: Mutex::new(SlotState::default()),
             last_reply: Mutex::new(String::new()),
             features: Mutex::new(Features::default()),
+            sizes_in_150: AtomicU8::new(0),
             pending_rest: Mutex::new(0),
             released: tokio::sync::Notify::new(),
             node: OnceLock::new(),
@@ -272,6 +276,17 @@ impl FtpSession {
     /// What the server offered in FEAT.
     pub fn features(&self) -> Features {
         *self.features.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether this server's `150` replies to RETR have been seen to carry the file's size.
+    pub(crate) fn sizes_in_150(&self) -> bool {
+        self.sizes_in_150.load(Ordering::Acquire) == 1
+    }
+
+    /// Records whether a `150` reply to RETR carried the size.
+    pub(crate) fn saw_150(&self, with_size: bool) {
+        self.sizes_in_150
+            .store(if with_size { 1 } else { 2 }, Ordering::Release);
     }
 
     /// Whether a find or file handle (or a running get/put) holds the transfer slot.
