@@ -93,8 +93,9 @@ fn init_logging(opts: &SyncOpts) {
         tracing_subscriber::EnvFilter::new(format!("inetsync={level},{level}"))
     });
     // suppaftp traces every command line, PASS included, at trace level: never let that through,
-    // whatever RUST_LOG says (credentials are never logged).
-    let filter = match "suppaftp=debug".parse() {
+    // whatever RUST_LOG says (credentials are never logged). The cap is the chosen level, at
+    // most debug (a fixed `suppaftp=debug` would turn its debug lines on under -q).
+    let filter = match format!("suppaftp={level}").parse() {
         Ok(cap) => filter.add_directive(cap),
         Err(_) => filter,
     };

@@ -21,6 +21,8 @@ pub const PARTIAL_PREFIX: &str = ".inetsync-partial.";
 pub struct LocalDir {
     root: PathBuf,
     partials: Mutex<Vec<PathBuf>>,
+    /// Folders known to exist (made or seen by this run): no mkdir per file.
+    made: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl LocalDir {
@@ -29,7 +31,21 @@ impl LocalDir {
         LocalDir {
             root: root.into(),
             partials: Mutex::new(Vec::new()),
+            made: Mutex::new(std::collections::HashSet::new()),
         }
+    }
+
+    /// The folder `dir` if this run has not made or seen it yet.
+    fn unmade(&self, dir: &Path) -> Option<PathBuf> {
+        let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        (!made.contains(dir)).then(|| dir.to_path_buf())
+    }
+
+    fn mark_made(&self, dir: PathBuf) {
+        self.made
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir);
     }
 
     fn path(&self, rel: &str) -> Result<PathBuf, SyncError> {
@@ -167,12 +183,15 @@ impl Remote for LocalDir {
         resume_from: u64,
     ) -> Result<u64, SyncError> {
         let target = self.path(path)?;
-        if let Some(parent) = target.parent() {
+        let unmade = target.parent().and_then(|p| self.unmade(p));
+        let small = resume_from == 0 && size <= SMALL;
+        if let Some(parent) = unmade.as_ref().filter(|_| !small) {
             io(path, tokio::fs::create_dir_all(parent).await).await?;
+            self.mark_made(parent.clone());
         }
         let temp = Self::partial_path(&target, size, modified)
             .ok_or_else(|| SyncError::fatal(format!("{path}: not a usable file name")))?;
-        if resume_from == 0 && size <= SMALL {
+        if small {
             let mut buf = Vec::with_capacity(size as usize + 1);
             // At most one byte more than expected, to notice a longer file.
             if let Err(e) = (&mut *data).take(size + 1).read_to_end(&mut buf).await {
@@ -184,11 +203,21 @@ impl Remote for LocalDir {
                     buf.len()
                 )));
             }
-            let (t, dest) = (temp.clone(), target.clone());
-            let r = tokio::task::spawn_blocking(move || write_small(&t, &dest, &buf, modified))
-                .await
-                .map_err(|e| SyncError::fatal(format!("{path}: write task: {e}")))?;
+            // One trip to the blocking pool: the folder (first time only), the file, its time,
+            // the rename.
+            let (t, dest, dir) = (temp.clone(), target.clone(), unmade.clone());
+            let r = tokio::task::spawn_blocking(move || {
+                if let Some(d) = &dir {
+                    std::fs::create_dir_all(d)?;
+                }
+                write_small(&t, &dest, &buf, modified)
+            })
+            .await
+            .map_err(|e| SyncError::fatal(format!("{path}: write task: {e}")))?;
             io(path, r).await?;
+            if let Some(d) = unmade {
+                self.mark_made(d);
+            }
             return Ok(size);
         }
         let mut file = if resume_from > 0 {
