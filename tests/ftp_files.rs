@@ -706,3 +706,147 @@ fn size_is_asked_only_until_the_150_reply_is_seen_to_carry_it() {
         .count();
     assert_eq!(sizes, 1, "{:?}", server.commands());
 }
+
+fn open_url_read(
+    e: &hinternet_core::Engine,
+    r: hinternet_core::Handle,
+    url: &str,
+    flags: u32,
+) -> Vec<u8> {
+    let h = done(raw::internet_open_url(
+        e,
+        r.as_raw(),
+        url,
+        None,
+        INTERNET_FLAG_PASSIVE | flags,
+        3,
+        |_| {},
+    ))
+    .unwrap();
+    let data = read_to_end(e, h, 4096).unwrap();
+    raw::internet_close_handle(e, h.as_raw()).unwrap();
+    data
+}
+
+#[test]
+fn existing_connect_reuses_the_session_an_earlier_url_handle_gave_back() {
+    let server = server_with("one.txt", b"first");
+    std::fs::write(server.root().join("two.txt"), b"second").unwrap();
+    let e = engine();
+    let r = root(&e, 0);
+    let flag = INTERNET_FLAG_EXISTING_CONNECT;
+    assert_eq!(
+        open_url_read(&e, r, &server.url_with_login("/one.txt"), flag),
+        b"first"
+    );
+    assert_eq!(
+        open_url_read(&e, r, &server.url_with_login("/two.txt"), flag),
+        b"second"
+    );
+    let listing = done(raw::internet_open_url(
+        &e,
+        r.as_raw(),
+        &server.url_with_login("/"),
+        None,
+        INTERNET_FLAG_PASSIVE | INTERNET_FLAG_RAW_DATA | flag,
+        3,
+        |_| {},
+    ))
+    .unwrap();
+    raw::internet_close_handle(&e, listing.as_raw()).unwrap();
+    assert_eq!(
+        server.connections_accepted(),
+        1,
+        "one login served all three"
+    );
+    // Without the flag every URL logs in anew.
+    assert_eq!(
+        open_url_read(&e, r, &server.url_with_login("/one.txt"), 0),
+        b"first"
+    );
+    assert_eq!(server.connections_accepted(), 2);
+}
+
+#[test]
+fn existing_connect_uses_an_idle_connect_handle_with_the_same_login_and_leaves_it_usable() {
+    use hinternet_testkit::ftp::{DEFAULT_PASSWORD, DEFAULT_USER};
+    let server = server_with("f.txt", b"payload");
+    let e = engine();
+    let r = root(&e, 0);
+    let c = connect(
+        &e,
+        r,
+        server.port(),
+        Some(DEFAULT_USER),
+        Some(DEFAULT_PASSWORD),
+        INTERNET_FLAG_PASSIVE,
+        0,
+    )
+    .unwrap();
+    let url = server.url_with_login("/f.txt");
+    assert_eq!(
+        open_url_read(&e, r, &url, INTERNET_FLAG_EXISTING_CONNECT),
+        b"payload"
+    );
+    assert_eq!(server.connections_accepted(), 1);
+    // The connect handle still owns a working session.
+    let pwd = done(raw::ftp_get_current_directory(
+        &e,
+        c.as_raw(),
+        Some(260),
+        false,
+        |_| {},
+    ));
+    assert_eq!(pwd.unwrap(), "/");
+    // While its session is busy with a transfer, a new URL logs in on its own.
+    let busy = done(raw::ftp_open_file(
+        &e,
+        c.as_raw(),
+        Some("f.txt"),
+        GENERIC_READ,
+        FTP_TRANSFER_TYPE_BINARY,
+        0,
+        |_| {},
+    ))
+    .unwrap();
+    assert_eq!(
+        open_url_read(&e, r, &url, INTERNET_FLAG_EXISTING_CONNECT),
+        b"payload"
+    );
+    assert_eq!(server.connections_accepted(), 2);
+    raw::internet_close_handle(&e, busy.as_raw()).unwrap();
+}
+
+/// A kept session the server dropped meanwhile is noticed on its first command, and the open
+/// logs in anew instead of failing.
+#[test]
+fn existing_connect_logs_in_anew_when_the_kept_session_was_dropped() {
+    use hinternet_testkit::ftp::Step;
+    let retr = || {
+        Step::new("RETR /a")
+            .reply("150 here")
+            .send(&b"abc"[..])
+            .then_reply("226 done")
+    };
+    let server = script_login(&[" EPSV"])
+        .step(Step::new("TYPE I").reply("200 ok"))
+        .step(Step::new("EPSV").epsv())
+        .step(retr())
+        // The second open's first command finds the connection gone.
+        .step(Step::new("EPSV").close())
+        .start_blocking()
+        .unwrap();
+    let e = engine();
+    let r = root(&e, 0);
+    let url = format!("ftp://u:p@127.0.0.1:{}/a", server.port());
+    assert_eq!(
+        open_url_read(&e, r, &url, INTERNET_FLAG_EXISTING_CONNECT),
+        b"abc"
+    );
+    assert_eq!(
+        open_url_read(&e, r, &url, INTERNET_FLAG_EXISTING_CONNECT),
+        b"abc"
+    );
+    assert_eq!(server.connections_accepted(), 2);
+    assert!(server.mismatches().is_empty(), "{:?}", server.mismatches());
+}

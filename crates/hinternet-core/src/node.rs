@@ -177,6 +177,15 @@ impl Node {
             .expect("ops are set before a handle is published")
     }
 
+    /// The handle's children that are still open (a snapshot).
+    pub fn open_children(&self) -> Vec<Arc<Node>> {
+        lock(&self.children)
+            .iter()
+            .filter(|c| !c.is_closed())
+            .cloned()
+            .collect()
+    }
+
     /// Whether the handle has been closed (directly or through an ancestor).
     pub fn is_closed(&self) -> bool {
         self.count.load(Ordering::Acquire) & CLOSED != 0

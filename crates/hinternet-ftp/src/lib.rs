@@ -46,6 +46,7 @@ pub mod ops;
 pub mod passive;
 mod protocol;
 pub mod reply;
+mod reuse;
 mod session;
 mod transfer;
 

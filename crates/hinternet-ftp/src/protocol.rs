@@ -9,6 +9,7 @@ use hinternet_core::registry::{ConnectRequest, Protocol, UrlRequest};
 use hinternet_core::{Call, ChildParams, Engine, Error, Handle, HandleKind, Result};
 
 use crate::ops::{FtpConnectOps, FtpFileOps, FtpFindOps, FtpHtmlOps};
+use crate::reuse::SessionEnd;
 use crate::session::{ConnectConfig, DataCommand, FtpSession, TlsMode};
 use crate::transfer;
 
@@ -158,66 +159,92 @@ impl Protocol for FtpProtocol {
             request.flags,
             tls,
         );
-        let session = Arc::new(FtpSession::new(config, tls_config(root)));
-        session.connect().await?;
-        let is_dir = request.path.is_empty() || request.path.ends_with('/');
-        let params = |kind| ChildParams {
-            kind,
-            context: request.context,
-            flags: request.flags,
-        };
-        let engine = root.engine().clone();
-        let r = async {
-            if is_dir {
-                let slot = session.claim().await?;
-                let search = transfer::Search {
-                    target: Some(if request.path.is_empty() {
-                        "/".to_owned()
-                    } else {
-                        request.path.clone()
-                    }),
-                    filter: None,
-                };
-                let listing = transfer::list(&session, &search).await?;
-                if request.flags & INTERNET_FLAG_RAW_DATA == 0 {
-                    drop(slot);
-                    let dir = search.target.as_deref().unwrap_or("/");
-                    let entries: Vec<_> = listing.entries.into_iter().collect();
-                    let page = crate::ops::html::render(&request.host, dir, &entries);
-                    session.quit().await;
-                    let ops = Arc::new(FtpHtmlOps::new(page));
-                    return engine
-                        .create_child(root, params(HandleKind::FtpFindHtml), move |_| ops);
-                }
-                let ops = Arc::new(FtpFindOps::new(
-                    listing.entries,
-                    slot,
-                    listing.unparsed,
-                    listing.flagged,
-                ));
-                ops.own_session();
-                engine.create_child(root, params(HandleKind::FtpFind), move |_| ops)
-            } else {
-                let slot = session.claim().await?;
-                let size = if session.features().size {
-                    session.size_of(&request.path, ascii).await?
-                } else {
-                    None
-                };
-                let (stream, _) = session
-                    .open_data(DataCommand::Retr(request.path.clone()), ascii, 0)
-                    .await?;
-                let ops = Arc::new(FtpFileOps::new(slot, stream, false, size));
-                ops.own_session();
-                engine.create_child(root, params(HandleKind::FtpFile), move |_| ops)
+        let existing_connect = request.flags & INTERNET_FLAG_EXISTING_CONNECT != 0;
+        if existing_connect && let Some((session, end)) = crate::reuse::existing(root, &config) {
+            match open_on(root, &request, ascii, Arc::clone(&session), end).await {
+                // A kept session the server has dropped meanwhile: log in anew below.
+                Err(_) if !session.is_usable() => {}
+                r => return r,
             }
         }
-        .await;
-        if r.is_err() {
-            session.quit().await;
-        }
-        r
+        let end = crate::reuse::fresh_end(root, &config, existing_connect);
+        let session = Arc::new(FtpSession::new(config, tls_config(root)));
+        session.connect().await?;
+        open_on(root, &request, ascii, session, end).await
     }
+}
+
+/// The handle InternetOpenUrl returns for `request`, on a logged-in `session`: a listing
+/// (FTP_FIND, or FTP_FIND_HTML without INTERNET_FLAG_RAW_DATA) or a download (FTP_FILE).
+/// `end` says what closing it does with the session; on failure it is done at once.
+async fn open_on(
+    root: &Call,
+    request: &UrlRequest,
+    ascii: bool,
+    session: Arc<FtpSession>,
+    end: SessionEnd,
+) -> Result<Handle> {
+    let is_dir = request.path.is_empty() || request.path.ends_with('/');
+    let params = |kind| ChildParams {
+        kind,
+        context: request.context,
+        flags: request.flags,
+    };
+    let engine = root.engine().clone();
+    // Taken by the handle that is made; still here when the open fails.
+    let mut end = Some(end);
+    let mut take_end = || end.take().unwrap_or(SessionEnd::Keep);
+    let r = async {
+        if is_dir {
+            let slot = session.claim().await?;
+            let search = transfer::Search {
+                target: Some(if request.path.is_empty() {
+                    "/".to_owned()
+                } else {
+                    request.path.clone()
+                }),
+                filter: None,
+            };
+            let listing = transfer::list(&session, &search).await?;
+            if request.flags & INTERNET_FLAG_RAW_DATA == 0 {
+                drop(slot);
+                let dir = search.target.as_deref().unwrap_or("/");
+                let entries: Vec<_> = listing.entries.into_iter().collect();
+                let page = crate::ops::html::render(&request.host, dir, &entries);
+                take_end().run(&session).await;
+                let ops = Arc::new(FtpHtmlOps::new(page));
+                return engine.create_child(root, params(HandleKind::FtpFindHtml), move |_| ops);
+            }
+            let ops = Arc::new(FtpFindOps::new(
+                listing.entries,
+                slot,
+                listing.unparsed,
+                listing.flagged,
+            ));
+            ops.end_with(take_end());
+            engine.create_child(root, params(HandleKind::FtpFind), move |_| ops)
+        } else {
+            let slot = session.claim().await?;
+            let size = if session.features().size {
+                session.size_of(&request.path, ascii).await?
+            } else {
+                None
+            };
+            let (stream, _) = session
+                .open_data(DataCommand::Retr(request.path.clone()), ascii, 0)
+                .await?;
+            let ops = Arc::new(FtpFileOps::new(slot, stream, false, size));
+            ops.end_with(take_end());
+            engine.create_child(root, params(HandleKind::FtpFile), move |_| ops)
+        }
+    }
+    .await;
+    if r.is_err()
+        && let Some(end) = end.take()
+    {
+        end.run(&session).await;
+    }
+    r
 }
 
 #[cfg(test)]

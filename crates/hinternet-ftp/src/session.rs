@@ -278,6 +278,16 @@ impl FtpSession {
         *self.features.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// How the session was asked to connect.
+    pub(crate) fn config(&self) -> &ConnectConfig {
+        &self.config
+    }
+
+    /// Whether the control connection is still good for more commands.
+    pub(crate) fn is_usable(&self) -> bool {
+        !self.broken.load(Ordering::Acquire)
+    }
+
     /// Whether this server's `150` replies to RETR have been seen to carry the file's size.
     pub(crate) fn sizes_in_150(&self) -> bool {
         self.sizes_in_150.load(Ordering::Acquire) == 1

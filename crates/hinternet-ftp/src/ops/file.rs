@@ -12,7 +12,6 @@
 use std::any::Any;
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 
@@ -23,6 +22,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 
 use crate::errors::map_io;
+use crate::reuse::SessionEnd;
 use crate::session::{DataStream, FtpSession, TransferSlot};
 
 type Finishing = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
@@ -51,7 +51,7 @@ pub struct FtpFileOps {
     state: Mutex<State>,
     write: bool,
     size: Option<u64>,
-    owns_session: AtomicBool,
+    end: Mutex<SessionEnd>,
 }
 
 impl std::fmt::Debug for FtpFileOps {
@@ -85,13 +85,14 @@ impl FtpFileOps {
             }),
             write,
             size,
-            owns_session: AtomicBool::new(false),
+            end: Mutex::new(SessionEnd::Keep),
         }
     }
 
-    /// Makes the handle the owner of its session (InternetOpenUrl): closing it sends QUIT.
-    pub(crate) fn own_session(&self) {
-        self.owns_session.store(true, Ordering::Release);
+    /// What closing the handle does with its session once the transfer is over (a handle
+    /// InternetOpenUrl made: QUIT, or back to the root's cache).
+    pub(crate) fn end_with(&self, end: SessionEnd) {
+        *self.end.lock().unwrap_or_else(|p| p.into_inner()) = end;
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -335,8 +336,10 @@ impl HandleOps for FtpFileOps {
             }
         }
         drop(slot);
-        if self.owns_session.load(Ordering::Acquire) {
-            self.session.quit().await;
-        }
+        let end = std::mem::replace(
+            &mut *self.end.lock().unwrap_or_else(|p| p.into_inner()),
+            SessionEnd::Keep,
+        );
+        end.run(&self.session).await;
     }
 }

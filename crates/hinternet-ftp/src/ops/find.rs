@@ -5,12 +5,12 @@
 use std::any::Any;
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use hinternet_core::consts::ERROR_NO_MORE_FILES;
 use hinternet_core::{Error, FindData, HandleOps, Result};
 
+use crate::reuse::SessionEnd;
 use crate::session::TransferSlot;
 
 /// The operations of an FTP_FIND handle.
@@ -20,7 +20,7 @@ pub struct FtpFindOps {
     slot: Mutex<Option<TransferSlot>>,
     unparsed: usize,
     flagged: usize,
-    owns_session: AtomicBool,
+    end: Mutex<SessionEnd>,
 }
 
 impl FtpFindOps {
@@ -35,13 +35,14 @@ impl FtpFindOps {
             slot: Mutex::new(Some(slot)),
             unparsed,
             flagged,
-            owns_session: AtomicBool::new(false),
+            end: Mutex::new(SessionEnd::Keep),
         }
     }
 
-    /// Makes the handle the owner of its session (InternetOpenUrl): closing it sends QUIT.
-    pub(crate) fn own_session(&self) {
-        self.owns_session.store(true, Ordering::Release);
+    /// What closing the handle does with its session (a handle InternetOpenUrl made: QUIT,
+    /// or back to the root's cache).
+    pub(crate) fn end_with(&self, end: SessionEnd) {
+        *self.end.lock().unwrap_or_else(|p| p.into_inner()) = end;
     }
 
     /// Listing lines that could not be parsed (skipped, never fatal).
@@ -71,10 +72,14 @@ impl HandleOps for FtpFindOps {
 
     async fn close(&self) {
         let slot = self.slot.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(slot) = slot
-            && self.owns_session.load(Ordering::Acquire)
-        {
-            slot.session().quit().await;
+        if let Some(slot) = slot {
+            let session = std::sync::Arc::clone(slot.session());
+            drop(slot);
+            let end = std::mem::replace(
+                &mut *self.end.lock().unwrap_or_else(|p| p.into_inner()),
+                SessionEnd::Keep,
+            );
+            end.run(&session).await;
         }
     }
 }
