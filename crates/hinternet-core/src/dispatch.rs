@@ -82,13 +82,23 @@ where
     C: FnOnce(Result<T>) -> AsyncResult + Send + 'static,
 {
     let engine = call.engine().clone();
-    let token = call.node().cancelled().clone();
     let node = std::sync::Arc::clone(call.node());
     if !node.session().is_async() {
-        let r = engine.block_on_quick(cancellable(token, fut));
+        // Polled once as it is (no cancellation wait to set up: most calls that finish at
+        // once never need one), then, if it must wait, raced with the handle's close.
+        let r = if node.is_closed() {
+            Err(Error::new(ERROR_INTERNET_OPERATION_CANCELLED))
+        } else {
+            let mut fut = std::pin::pin!(fut);
+            match engine.poll_once(fut.as_mut()) {
+                Some(r) => r,
+                None => engine.block_on(cancellable(node.cancelled().clone(), fut)),
+            }
+        };
         drop(call);
         return Outcome::Done(r);
     }
+    let token = node.cancelled().clone();
     let mut fut: Pin<Box<dyn Future<Output = Result<T>> + Send>> =
         Box::pin(cancellable(token, fut));
     let rt = engine.runtime();

@@ -20,7 +20,7 @@ thread_local! {
     /// [`Engine::block_on`]).
     static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Set while this thread polls a call once in the blocking runtime's context before
-    /// blocking (see [`Engine::block_on_quick`]).
+    /// blocking (see [`Engine::poll_once`]).
     static POLLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -188,7 +188,7 @@ impl Engine {
             });
         }
         if POLLING.get() {
-            // Inside `block_on_quick`'s first poll: only the handle is set, no runtime runs.
+            // Inside `poll_once`: only the handle is set, no runtime runs.
             return self.drive(fut);
         }
         match tokio::runtime::Handle::try_current() {
@@ -204,28 +204,22 @@ impl Engine {
         }
     }
 
-    /// [`block_on`](Self::block_on) for calls that often finish without waiting (reads of
-    /// buffered data, find-next over a stored listing): the future is polled once on the
-    /// calling thread first, and the blocking runtime takes over only if it must wait.
-    pub fn block_on_quick<F>(&self, fut: F) -> F::Output
-    where
-        F: Future + Send,
-        F::Output: Send,
-    {
+    /// Polls a blocking call once on the calling thread, in the blocking runtime's context:
+    /// `Some` when it finished (reads of buffered data, find-next over a stored listing), `None`
+    /// when it must wait (then [`block_on`](Self::block_on) it) or when this thread cannot
+    /// poll it here (inside a runtime or a blocking call already).
+    pub fn poll_once<F: Future>(&self, fut: std::pin::Pin<&mut F>) -> Option<F::Output> {
         if DRIVING.get() || POLLING.get() || tokio::runtime::Handle::try_current().is_ok() {
-            return self.block_on(fut);
+            return None;
         }
-        let mut fut = std::pin::pin!(fut);
-        {
-            let _enter = self.blocking_runtime().enter();
-            POLLING.set(true);
-            let _unset = Unset(&POLLING);
-            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-            if let std::task::Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
-                return v;
-            }
+        let _enter = self.blocking_runtime().enter();
+        POLLING.set(true);
+        let _unset = Unset(&POLLING);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match fut.poll(&mut cx) {
+            std::task::Poll::Ready(v) => Some(v),
+            std::task::Poll::Pending => None,
         }
-        self.drive(fut)
     }
 
     /// Runs `fut` on the blocking runtime on this thread (outside any runtime context).
