@@ -145,6 +145,9 @@ pub struct ListingParser {
     partial: Vec<u8>,
     overflow: bool,
     listing: Listing,
+    /// With [`ListingFormat::Auto`]: the format the first parsed line had, tried first on the
+    /// following lines (falling back to detection for a line it does not parse).
+    detected: Option<ListingFormat>,
 }
 
 impl ListingParser {
@@ -157,6 +160,7 @@ impl ListingParser {
             partial: Vec::new(),
             overflow: false,
             listing: Listing::default(),
+            detected: None,
         }
     }
 
@@ -167,33 +171,65 @@ impl ListingParser {
     ///
     /// The reason the line carries no entry.
     pub fn parse_line(&self, line: &[u8]) -> Result<FindData, SkipReason> {
+        self.parse_as(line, self.format).0
+    }
+
+    /// Parses one line as `format` (Auto: detected from the line); also returns the format
+    /// that recognised it.
+    fn parse_as(
+        &self,
+        line: &[u8],
+        format: ListingFormat,
+    ) -> (Result<FindData, SkipReason>, Option<ListingFormat>) {
         let line = trim_eol(line);
         if line.len() > MAX_LINE_LEN {
-            return Err(SkipReason::TooLong);
+            return (Err(SkipReason::TooLong), None);
         }
         if line.iter().all(|&b| b == b' ' || b == b'\t') {
-            return Err(SkipReason::Blank);
+            return (Err(SkipReason::Blank), None);
         }
-        let entry = match self.format {
-            ListingFormat::Unix => unix::parse_line(line, self.now),
-            ListingFormat::Dos => dos::parse_line(line),
-            ListingFormat::Mlsx => mlsx::parse_line(line),
+        let (entry, used) = match format {
+            ListingFormat::Unix => (unix::parse_line(line, self.now), format),
+            ListingFormat::Dos => (dos::parse_line(line), format),
+            ListingFormat::Mlsx => (mlsx::parse_line(line), format),
             ListingFormat::Auto => {
                 if unix::is_total(line) {
-                    Err(SkipReason::Summary)
+                    (Err(SkipReason::Summary), format)
                 } else if dos::looks_like(line) {
-                    dos::parse_line(line)
+                    (dos::parse_line(line), ListingFormat::Dos)
                 } else if unix::looks_like(line) {
-                    unix::parse_line(line, self.now)
+                    (unix::parse_line(line, self.now), ListingFormat::Unix)
                 } else {
-                    Err(SkipReason::Unrecognized)
+                    (Err(SkipReason::Unrecognized), format)
                 }
             }
-        }?;
+        };
+        let entry = match entry {
+            Ok(e) => e,
+            Err(r) => return (Err(r), None),
+        };
         if entry.name == b"." || entry.name == b".." {
-            return Err(SkipReason::SelfOrParent);
+            return (Err(SkipReason::SelfOrParent), Some(used));
         }
-        Ok(entry)
+        (Ok(entry), Some(used))
+    }
+
+    /// Parses a line of the listing, trying the format detected on earlier lines first.
+    fn parse_next(&mut self, line: &[u8]) -> Result<FindData, SkipReason> {
+        if self.format == ListingFormat::Auto
+            && let Some(f) = self.detected
+        {
+            match self.parse_as(line, f) {
+                (Err(SkipReason::SelfOrParent), _) => return Err(SkipReason::SelfOrParent),
+                (Ok(entry), _) => return Ok(entry),
+                _ => {}
+            }
+        }
+        let (r, used) = self.parse_as(line, self.format);
+        if self.format == ListingFormat::Auto && self.detected.is_none() && r.is_ok() {
+            self.detected = used;
+        }
+        r
     }
 
     /// Feeds the next chunk of listing bytes.
@@ -240,7 +276,10 @@ impl ListingParser {
         let result = if self.overflow {
             Err(SkipReason::TooLong)
         } else {
-            self.parse_line(&self.partial)
+            let line = std::mem::take(&mut self.partial);
+            let r = self.parse_next(&line);
+            self.partial = line;
+            r
         };
         match result {
             Ok(entry) => {
