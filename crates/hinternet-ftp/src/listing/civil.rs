@@ -116,11 +116,6 @@ pub(crate) fn system_time_seconds(t: SystemTime) -> i64 {
     }
 }
 
-/// The year of `now`, UTC.
-pub(crate) fn year_of(now: SystemTime) -> i64 {
-    civil_from_days(system_time_seconds(now).div_euclid(86_400)).0
-}
-
 /// How far ahead of `now` a date without a year may lie and still be this year's: about six
 /// months (183 days).
 pub(crate) const FUTURE_WINDOW_SECS: i64 = 183 * 86_400;
@@ -138,18 +133,42 @@ pub(crate) fn infer_year(
     minute: u32,
     now: SystemTime,
 ) -> Option<SystemTime> {
-    let now_secs = system_time_seconds(now);
-    let year = year_of(now);
+    let (now_secs, year) = now_facts(now);
     let at = |y: i64| Civil {
         hour,
         minute,
         ..Civil::date(y, month, day)
     };
     match at(year).unix_seconds() {
-        Some(secs) if secs < now_secs.saturating_add(FUTURE_WINDOW_SECS) => {
-            at(year).to_system_time()
-        }
+        Some(secs) if secs < now_secs.saturating_add(FUTURE_WINDOW_SECS) => seconds_to_time(secs),
         _ => at(year - 1).to_system_time(),
+    }
+}
+
+/// `now` in seconds and its year; the last answer is kept per thread, since a listing asks
+/// for the same `now` on every line.
+fn now_facts(now: SystemTime) -> (i64, i64) {
+    thread_local! {
+        static LAST: std::cell::Cell<Option<(SystemTime, i64, i64)>> =
+            const { std::cell::Cell::new(None) };
+    }
+    LAST.with(|last| match last.get() {
+        Some((t, secs, year)) if t == now => (secs, year),
+        _ => {
+            let secs = system_time_seconds(now);
+            let year = civil_from_days(secs.div_euclid(86_400)).0; // the year of `now`, UTC
+            last.set(Some((now, secs, year)));
+            (secs, year)
+        }
+    })
+}
+
+/// The `SystemTime` of whole seconds since the Unix epoch.
+fn seconds_to_time(secs: i64) -> Option<SystemTime> {
+    if secs >= 0 {
+        UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
+    } else {
+        UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
     }
 }
 

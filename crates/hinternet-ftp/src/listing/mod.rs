@@ -234,19 +234,25 @@ impl ListingParser {
 
     /// Feeds the next chunk of listing bytes.
     pub fn push(&mut self, mut chunk: &[u8]) {
-        while !chunk.is_empty() {
-            match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    let (head, rest) = chunk.split_at(i);
-                    self.append_partial(head);
-                    self.end_line();
-                    chunk = rest.get(1..).unwrap_or_default();
-                }
-                None => {
-                    self.append_partial(chunk);
-                    chunk = &[];
-                }
+        while let Some(i) = memchr::memchr(b'\n', chunk) {
+            let (line, rest) = (&chunk[..i], &chunk[i + 1..]);
+            if self.partial.is_empty() && !self.overflow {
+                // A whole line in this chunk: parsed where it is, not copied first.
+                self.line_no += 1;
+                let result = if line.len() > MAX_LINE_LEN + 1 {
+                    Err(SkipReason::TooLong)
+                } else {
+                    self.parse_next(line)
+                };
+                self.record(result);
+            } else {
+                self.append_partial(line);
+                self.end_line();
             }
+            chunk = rest;
+        }
+        if !chunk.is_empty() {
+            self.append_partial(chunk);
         }
     }
 
@@ -281,6 +287,12 @@ impl ListingParser {
             self.partial = line;
             r
         };
+        self.record(result);
+        self.partial.clear();
+        self.overflow = false;
+    }
+
+    fn record(&mut self, result: Result<FindData, SkipReason>) {
         match result {
             Ok(entry) => {
                 if entry.has_unsafe_name() {
@@ -290,8 +302,6 @@ impl ListingParser {
             }
             Err(reason) => self.listing.skipped.push((self.line_no, reason)),
         }
-        self.partial.clear();
-        self.overflow = false;
     }
 }
 
@@ -321,23 +331,26 @@ fn attributes(is_dir: bool, readonly: bool) -> u32 {
     if a == 0 { FILE_ATTRIBUTE_NORMAL } else { a }
 }
 
+/// Token ranges of a line; listing lines have about ten, kept without a heap allocation.
+type Tokens = smallvec::SmallVec<[(usize, usize); 16]>;
+
 /// Splits `line` at runs of spaces/tabs into `(start, end)` byte ranges of the tokens.
-fn tokens(line: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, &b) in line.iter().enumerate() {
-        let blank = b == b' ' || b == b'\t';
-        match (blank, start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                out.push((s, i));
-                start = None;
-            }
-            _ => {}
+fn tokens(line: &[u8]) -> Tokens {
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    let mut out = Tokens::new();
+    let (mut i, n) = (0, line.len());
+    while i < n {
+        while i < n && blank(line[i]) {
+            i += 1;
         }
-    }
-    if let Some(s) = start {
-        out.push((s, line.len()));
+        if i == n {
+            break;
+        }
+        let start = i;
+        while i < n && !blank(line[i]) {
+            i += 1;
+        }
+        out.push((start, i));
     }
     out
 }
