@@ -81,23 +81,24 @@ where
     F: Future<Output = Result<T>> + Send + 'static,
     C: FnOnce(Result<T>) -> AsyncResult + Send + 'static,
 {
-    let engine = call.engine().clone();
-    let node = std::sync::Arc::clone(call.node());
-    if !node.session().is_async() {
+    if !call.node().session().is_async() {
         // Polled once as it is (no cancellation wait to set up: most calls that finish at
         // once never need one), then, if it must wait, raced with the handle's close.
-        let r = if node.is_closed() {
+        let r = if call.node().is_closed() {
             Err(Error::new(ERROR_INTERNET_OPERATION_CANCELLED))
         } else {
+            let engine = call.engine();
             let mut fut = std::pin::pin!(fut);
             match engine.poll_once(fut.as_mut()) {
                 Some(r) => r,
-                None => engine.block_on(cancellable(node.cancelled().clone(), fut)),
+                None => engine.block_on(cancellable(call.node().cancelled().clone(), fut)),
             }
         };
         drop(call);
         return Outcome::Done(r);
     }
+    let engine = call.engine().clone();
+    let node = std::sync::Arc::clone(call.node());
     let token = node.cancelled().clone();
     let mut fut: Pin<Box<dyn Future<Output = Result<T>> + Send>> =
         Box::pin(cancellable(token, fut));
