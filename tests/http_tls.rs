@@ -192,3 +192,70 @@ fn security_flag_secure_cannot_be_set() {
         .unwrap_err();
     assert_eq!(e.code(), ERROR_INTERNET_OPTION_NOT_SETTABLE);
 }
+
+#[test]
+fn a_connection_that_ignored_a_bad_certificate_is_not_reused_by_a_request_that_did_not() {
+    let srv = tls_server(&TestCa::self_signed_unknown());
+    let s = Session::new(0);
+    let lax = secure_request(&s, srv.port(), "localhost", 0);
+    s.engine
+        .set_option(
+            Some(lax.as_raw()),
+            INTERNET_OPTION_SECURITY_FLAGS,
+            &OptionInput::Bytes(&SECURITY_FLAG_IGNORE_UNKNOWN_CA.to_le_bytes()),
+        )
+        .unwrap();
+    s.send(lax, None, b"").unwrap();
+    assert_eq!(s.read_all(lax).unwrap(), b"secret");
+    // The lax request's connection is back in the pool; a strict request must not get it.
+    let strict = secure_request(&s, srv.port(), "localhost", 0);
+    assert_eq!(
+        s.send(strict, None, b"").unwrap_err().code(),
+        ERROR_INTERNET_INVALID_CA
+    );
+    // Another lax request does reuse it.
+    let again = secure_request(&s, srv.port(), "localhost", 0);
+    s.engine
+        .set_option(
+            Some(again.as_raw()),
+            INTERNET_OPTION_SECURITY_FLAGS,
+            &OptionInput::Bytes(&SECURITY_FLAG_IGNORE_UNKNOWN_CA.to_le_bytes()),
+        )
+        .unwrap();
+    s.send(again, None, b"").unwrap();
+    assert_eq!(s.read_all(again).unwrap(), b"secret");
+    assert_eq!(
+        srv.connections_accepted(),
+        2,
+        "the strict request dialled its own"
+    );
+}
+
+#[test]
+fn requests_to_an_http2_server_share_one_connection_even_while_a_body_is_unread() {
+    http_common::trust_test_ca();
+    let srv = TestServer::start_tls_blocking(
+        Routes::new()
+            .route("/big", Reply::generated(1 << 20))
+            .route("/small", Reply::text("small")),
+        &TestCa::shared().server_cert(),
+    )
+    .unwrap();
+    let s = Session::new(0);
+    let c = s.connect_host("localhost", srv.port(), INTERNET_FLAG_SECURE);
+    let big = s.open(c, "GET", "/big", INTERNET_FLAG_SECURE);
+    s.send(big, None, b"").unwrap();
+    assert_eq!(s.query(big, HTTP_QUERY_VERSION).unwrap(), "HTTP/2");
+    // The big body is still unread: an HTTP/1 connection would be busy, an HTTP/2 one is not.
+    let mut requests = Vec::new();
+    for _ in 0..3 {
+        let r = s.open(c, "GET", "/small", INTERNET_FLAG_SECURE);
+        s.send(r, None, b"").unwrap();
+        requests.push(r);
+    }
+    for r in requests {
+        assert_eq!(s.read_all(r).unwrap(), b"small");
+    }
+    assert_eq!(s.read_all(big).unwrap().len(), 1 << 20);
+    assert_eq!(srv.connections_accepted(), 1);
+}

@@ -4,10 +4,11 @@
 //! InternetOpenUrl for `http:` / `https:`.
 //!
 //! Connections are hyper `client::conn` (HTTP/1.1, HTTP/2 when ALPN picks it) over tokio TCP or
-//! tokio-rustls (ring), kept in a per-session pool keyed by (scheme, host, port, proxy) with a
-//! per-server cap (INTERNET_OPTION_MAX_CONNS_PER_SERVER, read when the server is first
-//! contacted) and an idle timeout of [`pool::IDLE_TIMEOUT`]. A connection returns to the pool
-//! only after its response body was read to the end. An HTTP/1 connection's I/O is driven by
+//! tokio-rustls (ring), kept in a per-session pool keyed by (scheme, host, port, proxy, the
+//! certificate checks skipped) with a per-server cap (INTERNET_OPTION_MAX_CONNS_PER_SERVER,
+//! read when the server is first contacted) and an idle timeout of [`pool::IDLE_TIMEOUT`]. An
+//! HTTP/1 connection returns to the pool only after its response body was read to the end; an
+//! HTTP/2 connection is shared by every request to its server at once (a stream each). An HTTP/1 connection's I/O is driven by
 //! whoever waits on it (the send, the body reads) on their own task rather than by a spawned
 //! task, so a body frame is not handed between threads.
 //!

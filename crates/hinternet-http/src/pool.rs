@@ -125,13 +125,31 @@ pub struct Conn {
     /// body reads) on their own task: no hand-over between threads per body frame. `None`
     /// for HTTP/2 (its connection runs as a task) and once the connection has ended.
     pub driver: Option<Driver>,
-    _permit: OwnedSemaphorePermit,
+    /// The server's connection slot, held until every handle on the connection is gone.
+    _permit: Arc<OwnedSemaphorePermit>,
 }
 
 /// A connection's I/O future.
 pub type Driver = Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 impl Conn {
+    /// Another handle on the same HTTP/2 connection (`None` for HTTP/1, which carries one
+    /// request at a time).
+    fn share(&self) -> Option<Conn> {
+        match &self.sender {
+            Sender::H2(s) => Some(Conn {
+                sender: Sender::H2(s.clone()),
+                peer: self.peer,
+                reused: self.reused,
+                certificate: self.certificate.clone(),
+                cipher: self.cipher.clone(),
+                driver: None,
+                _permit: Arc::clone(&self._permit),
+            }),
+            Sender::H1(_) => None,
+        }
+    }
+
     /// Polls the connection's I/O (reads the socket, writes the request) on the caller's task.
     pub fn poll_drive(&mut self, cx: &mut Context<'_>) {
         if let Some(d) = self.driver.as_mut()
@@ -184,11 +202,18 @@ pub struct PoolKey {
     pub port: u16,
     /// The proxy the connection goes through, if any.
     pub proxy: Option<String>,
+    /// The certificate checks the connection skipped (`SECURITY_FLAG_IGNORE_*`, 0 for plain
+    /// HTTP): a connection made while ignoring a bad certificate is never reused by a request
+    /// that did not ask to ignore it.
+    pub ignore: u32,
 }
 
 struct Slot {
     sem: Arc<Semaphore>,
     idle: Mutex<Vec<(Conn, Instant)>>,
+    /// HTTP/2 connections: every request to the server shares them (one stream each), with
+    /// the time each was last handed out.
+    shared: Mutex<Vec<(Conn, Instant)>>,
     notify: Notify,
 }
 
@@ -224,6 +249,7 @@ impl Pool {
             Arc::new(Slot {
                 sem: Arc::new(Semaphore::new(max.max(1) as usize)),
                 idle: Mutex::new(Vec::new()),
+                shared: Mutex::new(Vec::new()),
                 notify: Notify::new(),
             })
         }))
@@ -234,6 +260,17 @@ impl Pool {
     pub async fn checkout(&self, key: &PoolKey, max: u32) -> Checkout {
         let slot = self.slot(key, max);
         loop {
+            {
+                let mut shared = lock(&slot.shared);
+                shared.retain(|(c, since)| since.elapsed() < IDLE_TIMEOUT && !c.sender.is_closed());
+                if let Some((conn, since)) = shared.last_mut()
+                    && let Some(mut c) = conn.share()
+                {
+                    *since = Instant::now();
+                    c.reused = true;
+                    return Checkout::Reused(c);
+                }
+            }
             let notified = slot.notify.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
@@ -258,9 +295,21 @@ impl Pool {
         }
     }
 
-    /// Gives a connection whose response was read to the end back for reuse.
+    /// Makes a new HTTP/2 connection available to every later request to `key` (HTTP/1
+    /// connections are not shared).
+    pub fn share(&self, key: &PoolKey, conn: &Conn) {
+        if let Some(c) = conn.share() {
+            let slot = lock(&self.slots).get(key).cloned();
+            if let Some(slot) = slot {
+                lock(&slot.shared).push((c, Instant::now()));
+            }
+        }
+    }
+
+    /// Gives a connection whose response was read to the end back for reuse (an HTTP/2 one
+    /// is shared already: only this request's handle on it goes).
     pub fn checkin(&self, key: &PoolKey, conn: Conn) {
-        if conn.sender.is_closed() {
+        if conn.sender.is_closed() || conn.sender.is_h2() {
             return;
         }
         let slot = lock(&self.slots).get(key).cloned();
@@ -270,10 +319,12 @@ impl Pool {
         }
     }
 
-    /// Drops every idle connection (INTERNET_OPTION_SETTINGS_CHANGED).
+    /// Drops every idle connection (INTERNET_OPTION_SETTINGS_CHANGED); shared HTTP/2
+    /// connections close once their last request is done.
     pub fn flush(&self) {
         for slot in lock(&self.slots).values() {
             lock(&slot.idle).clear();
+            lock(&slot.shared).clear();
         }
     }
 
@@ -419,7 +470,7 @@ pub async fn connect(
             certificate,
             cipher,
             driver,
-            _permit: permit,
+            _permit: Arc::new(permit),
         })
     } else {
         let (sender, driver) = handshake(TokioIo::new(tcp), false).await?;
@@ -430,7 +481,7 @@ pub async fn connect(
             certificate: None,
             cipher: None,
             driver,
-            _permit: permit,
+            _permit: Arc::new(permit),
         })
     }
 }

@@ -534,6 +534,7 @@ impl HttpRequest {
                     host: p.host.clone(),
                     port: p.port,
                     proxy: Some(p.authority()),
+                    ignore: 0,
                 },
                 true,
             ),
@@ -543,6 +544,11 @@ impl HttpRequest {
                     host: st.host.clone(),
                     port: st.port,
                     proxy: p.map(|p| p.authority()),
+                    ignore: if st.secure {
+                        st.security_flags & crate::tls::IGNORE_MASK
+                    } else {
+                        0
+                    },
                 },
                 false,
             ),
@@ -576,7 +582,10 @@ impl HttpRequest {
                     security_flags,
                     proxy_auth: Self::proxy_auth(opts),
                 };
-                crate::pool::connect(&self.pool, key, permit, params, &self.node).await?
+                let conn =
+                    crate::pool::connect(&self.pool, key, permit, params, &self.node).await?;
+                self.pool.share(key, &conn);
+                conn
             }
         };
         if let Err(e) = conn.ready().await {
