@@ -146,3 +146,77 @@ fn wrong_digest_credentials_return_the_401() {
     assert_eq!(s.status(req), 401);
     assert_eq!(srv.request_count(), 2);
 }
+
+#[test]
+fn accepted_basic_credentials_are_sent_at_once_to_the_same_server_until_the_session_ends() {
+    let srv = server();
+    let s = Session::new(0);
+    let with_login = connect_as(&s, srv.port(), Some("user"), Some("pass"));
+    let first = s.open(with_login, "GET", "/p", 0);
+    s.send(first, None, b"").unwrap();
+    assert_eq!(s.status(first), 200);
+    assert_eq!(s.read_all(first).unwrap(), b"in");
+    // A request of another connect handle, without credentials of its own: no 401 round trip.
+    let anonymous = connect_as(&s, srv.port(), None, None);
+    let second = s.open(anonymous, "GET", "/p", 0);
+    s.send(second, None, b"").unwrap();
+    assert_eq!(s.status(second), 200);
+    assert_eq!(s.read_all(second).unwrap(), b"in");
+    let reqs = srv.requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[2].header("authorization"), Some("Basic dXNlcjpwYXNz"));
+    // NO_AUTH keeps a request out of it.
+    let plain = s.open(anonymous, "GET", "/p", INTERNET_FLAG_NO_AUTH);
+    s.send(plain, None, b"").unwrap();
+    assert_eq!(s.status(plain), 401);
+    s.read_all(plain).unwrap();
+    assert_eq!(srv.requests()[3].header("authorization"), None);
+    // END_BROWSER_SESSION forgets them.
+    s.engine
+        .set_option(
+            Some(s.root.as_raw()),
+            INTERNET_OPTION_END_BROWSER_SESSION,
+            &OptionInput::Bytes(&[]),
+        )
+        .unwrap();
+    let after = s.open(anonymous, "GET", "/p", 0);
+    s.send(after, None, b"").unwrap();
+    assert_eq!(s.status(after), 401);
+    assert_eq!(srv.requests()[4].header("authorization"), None);
+}
+
+#[test]
+fn cached_credentials_the_server_refuses_are_forgotten() {
+    let srv = TestServer::start_blocking(
+        Routes::new()
+            .route(
+                "/a",
+                Reply::basic_auth("realm", "user", "pass", Reply::text("a")),
+            )
+            .route(
+                "/b",
+                Reply::basic_auth("realm", "other", "secret", Reply::text("b")),
+            ),
+    )
+    .unwrap();
+    let s = Session::new(0);
+    let c = connect_as(&s, srv.port(), Some("user"), Some("pass"));
+    let a = s.open(c, "GET", "/a", 0);
+    s.send(a, None, b"").unwrap();
+    assert_eq!(s.status(a), 200);
+    assert_eq!(s.read_all(a).unwrap(), b"a");
+    // /b wants other credentials: the cached ones get a 401, are dropped, and the request
+    // (with no credentials of its own) hands the 401 to the caller.
+    let anonymous = connect_as(&s, srv.port(), None, None);
+    let b = s.open(anonymous, "GET", "/b", 0);
+    s.send(b, None, b"").unwrap();
+    assert_eq!(s.status(b), 401);
+    s.read_all(b).unwrap();
+    let again = s.open(anonymous, "GET", "/a", 0);
+    s.send(again, None, b"").unwrap();
+    assert_eq!(
+        s.status(again),
+        401,
+        "the refused credentials were forgotten"
+    );
+}

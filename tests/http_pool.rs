@@ -64,3 +64,39 @@ async fn idle_connections_expire_before_common_server_timeouts() {
     conn.get("/c").send().await.unwrap().bytes().await.unwrap();
     assert_eq!(srv.connections_accepted(), 2);
 }
+
+#[test]
+fn waiting_for_a_busy_servers_only_connection_ends_with_the_connect_timeout() {
+    use hinternet_core::OptionInput;
+    use hinternet_core::consts::*;
+    let srv =
+        TestServer::start_blocking(Routes::new().fallback(Reply::generated(200_000))).unwrap();
+    let s = Session::new(0);
+    s.engine
+        .set_option(
+            None,
+            INTERNET_OPTION_MAX_CONNS_PER_SERVER,
+            &OptionInput::Bytes(&1u32.to_le_bytes()),
+        )
+        .unwrap();
+    s.engine
+        .set_option(
+            Some(s.root.as_raw()),
+            INTERNET_OPTION_CONNECT_TIMEOUT,
+            &OptionInput::Bytes(&300u32.to_le_bytes()),
+        )
+        .unwrap();
+    let holder = s.request(srv.port(), "GET", "/", 0);
+    s.send(holder, None, b"").unwrap();
+    // The holder's body is unread: its connection is the server's only one.
+    let waiter = s.request(srv.port(), "GET", "/", 0);
+    assert_eq!(
+        s.send(waiter, None, b"").unwrap_err().code(),
+        ERROR_INTERNET_TIMEOUT
+    );
+    assert_eq!(s.read_all(holder).unwrap().len(), 200_000);
+    let next = s.request(srv.port(), "GET", "/", 0);
+    s.send(next, None, b"").unwrap();
+    assert_eq!(s.read_all(next).unwrap().len(), 200_000);
+    assert_eq!(srv.connections_accepted(), 1);
+}

@@ -1,72 +1,77 @@
 //! Server authentication answers: Basic (RFC 7617) and Digest with MD5 and `qop=auth`
 //! (RFC 7616 / 2617), as pure functions. Credentials appear only in the returned header value.
+//! Base64 and MD5 come from the `base64` and `md-5` crates.
 
 /// Standard base64 (for Basic credentials).
 pub fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for c in data.chunks(3) {
-        let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(data)
 }
 
 /// MD5 (RFC 1321) as lower-case hex.
 pub fn md5_hex(data: &[u8]) -> String {
-    const S: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
-        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
-        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ];
-    let k: Vec<u32> = (0..64)
-        .map(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32)
-        .collect();
-    let mut msg = data.to_vec();
-    let bit_len = (data.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bit_len.to_le_bytes());
-    let (mut a0, mut b0, mut c0, mut d0) =
-        (0x67452301u32, 0xefcdab89u32, 0x98badcfeu32, 0x10325476u32);
-    for chunk in msg.chunks(64) {
-        let m: Vec<u32> = chunk
-            .chunks(4)
-            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
-            .collect();
-        let (mut a, mut b, mut c, mut d) = (a0, b0, c0, d0);
-        for i in 0..64 {
-            let (f, g) = match i / 16 {
-                0 => ((b & c) | (!b & d), i),
-                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-                2 => (b ^ c ^ d, (3 * i + 5) % 16),
-                _ => (c ^ (b | !d), (7 * i) % 16),
-            };
-            let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
-            a = d;
-            d = c;
-            c = b;
-            b = b.wrapping_add(f.rotate_left(S[i]));
-        }
-        a0 = a0.wrapping_add(a);
-        b0 = b0.wrapping_add(b);
-        c0 = c0.wrapping_add(c);
-        d0 = d0.wrapping_add(d);
-    }
-    [a0, b0, c0, d0]
+    use md5::Digest as _;
+    md5::Md5::digest(data)
         .iter()
-        .flat_map(|v| v.to_le_bytes())
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The `Authorization` value of Basic credentials.
+pub fn basic(user: &str, password: &str) -> String {
+    format!("Basic {}", base64(format!("{user}:{password}").as_bytes()))
+}
+
+/// Basic credentials a server accepted, per InternetOpen root: later requests to the same
+/// server (scheme, host, port) send them at once instead of waiting for a 401, as native
+/// WinINet does. A request with INTERNET_FLAG_NO_AUTH never uses them; a 401 to them forgets
+/// them; INTERNET_OPTION_END_BROWSER_SESSION clears them. Digest answers are not kept (each
+/// depends on the server's nonce).
+#[derive(Default)]
+pub struct BasicCache {
+    by_server: std::sync::Mutex<std::collections::HashMap<(bool, String, u16), String>>,
+}
+
+impl std::fmt::Debug for BasicCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the credentials.
+        f.debug_struct("BasicCache").finish_non_exhaustive()
+    }
+}
+
+impl BasicCache {
+    fn map(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(bool, String, u16), String>> {
+        self.by_server.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn key(secure: bool, host: &str, port: u16) -> (bool, String, u16) {
+        (secure, host.to_ascii_lowercase(), port)
+    }
+
+    /// The accepted `Authorization` value for a server, if any.
+    pub fn get(&self, secure: bool, host: &str, port: u16) -> Option<String> {
+        self.map().get(&Self::key(secure, host, port)).cloned()
+    }
+
+    /// Keeps a Basic `Authorization` value the server accepted.
+    pub fn remember(&self, secure: bool, host: &str, port: u16, value: &str) {
+        if value.starts_with("Basic ") {
+            self.map()
+                .insert(Self::key(secure, host, port), value.to_owned());
+        }
+    }
+
+    /// Forgets a server's credentials (it refused them).
+    pub fn forget(&self, secure: bool, host: &str, port: u16) {
+        self.map().remove(&Self::key(secure, host, port));
+    }
+
+    /// Forgets every server's credentials.
+    pub fn clear(&self) {
+        self.map().clear();
+    }
 }
 
 /// The parameters of one challenge (`Digest realm="x", nonce="y", ...`), names lower-cased.

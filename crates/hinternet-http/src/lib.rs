@@ -94,9 +94,13 @@ impl Protocol for HttpProtocol {
         "http"
     }
 
-    /// Forgets the session cookies of the store the root uses (see [`cookies`]).
+    /// Forgets the session cookies of the store the root uses (see [`cookies`]) and the root's
+    /// cached Basic credentials.
     fn end_browser_session(&self, session: Option<&hinternet_core::Session>) {
         cookies::end_browser_session(session);
+        if let Some(s) = session {
+            s.extension(auth::BasicCache::default).clear();
+        }
     }
 
     async fn connect(&self, root: &Call, request: ConnectRequest) -> Result<Handle> {

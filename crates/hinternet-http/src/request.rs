@@ -95,6 +95,9 @@ struct ReqState {
     )>,
     /// The Authorization value of an authentication exchange in progress (Basic).
     auth: Option<String>,
+    /// `auth` came from the root's [`BasicCache`](crate::auth::BasicCache), not from an
+    /// answer to this request's 401.
+    auth_cached: bool,
     /// The last HttpSendRequestEx failed: HttpEndRequest then completes with
     /// ERROR_INTERNET_OPERATION_CANCELLED, as native (B.21).
     ex_failed: bool,
@@ -339,6 +342,7 @@ impl HttpRequest {
                 upload: None,
                 tls: None,
                 auth: None,
+                auth_cached: false,
                 ex_failed: false,
             }),
             info,
@@ -399,6 +403,14 @@ impl HttpRequest {
         st.upload = None;
         st.sent = None;
         st.ex_failed = false;
+        if st.auth.is_none()
+            && st.flags & INTERNET_FLAG_NO_AUTH == 0
+            && let Some(cache) = self.basic_cache()
+            && let Some(known) = cache.get(st.secure, &st.host, st.port)
+        {
+            st.auth = Some(known);
+            st.auth_cached = true;
+        }
         let verb = st.verb.clone();
         drop(st);
         // A previous response's unread body goes with its connection.
@@ -555,6 +567,33 @@ impl HttpRequest {
         }
     }
 
+    /// Keeps Basic credentials the server accepted, and forgets cached ones it refused (the
+    /// request then answers the 401 with its own credentials, if it has any).
+    fn note_basic_outcome(&self, status: u16) {
+        let Some(cache) = self.basic_cache() else {
+            return;
+        };
+        let mut st = lock(&self.state);
+        if status == 401 {
+            if st.auth_cached {
+                cache.forget(st.secure, &st.host, st.port);
+                st.auth = None;
+                st.auth_cached = false;
+            }
+        } else if status != 407
+            && let Some(a) = st.auth.as_deref()
+        {
+            cache.remember(st.secure, &st.host, st.port, a);
+        }
+    }
+
+    /// The root's cache of accepted Basic credentials.
+    fn basic_cache(&self) -> Option<Arc<crate::auth::BasicCache>> {
+        self.node
+            .get()
+            .map(|n| n.session().extension(crate::auth::BasicCache::default))
+    }
+
     /// The cookie store of this request's root (the process-wide one unless the root has its
     /// own).
     fn jar(&self) -> Option<Arc<crate::cookies::CookieJar>> {
@@ -566,15 +605,24 @@ impl HttpRequest {
     fn proxy_auth(opts: &Options) -> Option<String> {
         let user = opts.proxy_username.as_deref().filter(|u| !u.is_empty())?;
         let pass = opts.proxy_password.as_ref().map_or("", |p| p.expose());
-        Some(format!(
-            "Basic {}",
-            crate::auth::base64(format!("{user}:{pass}").as_bytes())
-        ))
+        Some(crate::auth::basic(user, pass))
     }
 
     async fn open_conn(&self, key: &PoolKey, opts: &Options) -> Result<Conn> {
         let security_flags = lock(&self.state).security_flags;
-        let mut conn = match self.pool.checkout(key, self.max_conns).await {
+        // Waiting for one of the server's connections to come free is bounded by the connect
+        // timeout: a caller that leaves bodies unread must not hang forever.
+        let checkout = self.pool.checkout(key, self.max_conns);
+        let checkout = match timeout_of(opts.connect_timeout) {
+            Some(d) => tokio::time::timeout(d, checkout).await.map_err(|_| {
+                Error::new(ERROR_INTERNET_TIMEOUT).with_context(format!(
+                    "all {} connections to the server stayed busy",
+                    self.max_conns
+                ))
+            })?,
+            None => checkout.await,
+        };
+        let mut conn = match checkout {
             Checkout::Reused(c) => c,
             Checkout::New(permit) => {
                 let params = ConnectParams {
@@ -743,6 +791,7 @@ impl HttpRequest {
             }
         }
         self.node.notify(|| StatusEvent::ResponseReceived(hlen));
+        self.note_basic_outcome(status);
         if status == 401
             && !challenges.is_empty()
             && !*auth_tried
@@ -771,12 +820,7 @@ impl HttpRequest {
                         challenges
                             .iter()
                             .any(|c| scheme_of(c).starts_with("basic"))
-                            .then(|| {
-                                format!(
-                                    "Basic {}",
-                                    crate::auth::base64(format!("{user}:{pass}").as_bytes())
-                                )
-                            })
+                            .then(|| crate::auth::basic(&user, &pass))
                     });
                 let Some(answer) = answer else {
                     return self.finish_response(incoming, conn, key, opts, reusable, coding);
@@ -830,6 +874,7 @@ impl HttpRequest {
             if !same_origin {
                 st.headers.remove_all("Authorization");
                 st.auth = None;
+                st.auth_cached = false;
             }
             st.secure = next.secure;
             st.host = next.host;
