@@ -97,3 +97,42 @@ fn https_tunnels_through_connect() {
     assert_eq!(connect.target, format!("localhost:{}", origin.port()));
     assert_eq!(origin.last_request().unwrap().path, "/t");
 }
+
+#[test]
+fn a_407_to_connect_reaches_the_caller_and_a_resend_with_proxy_credentials_tunnels() {
+    let origin = TestServer::start_tls_blocking(
+        Routes::new().fallback(Reply::text("secret via tunnel")),
+        &TestCa::shared().server_cert(),
+    )
+    .unwrap();
+    let proxy = TestServer::start_blocking(Routes::new().route_method(
+        "CONNECT",
+        "*",
+        Reply::proxy_basic_auth("gate", "pu", "pp", Reply::tunnel()),
+    ))
+    .unwrap();
+    let s = proxied(&format!("127.0.0.1:{}", proxy.port()), None);
+    let c = s.connect_host("localhost", origin.port(), INTERNET_FLAG_SECURE);
+    let req = s.open(c, "GET", "/t", INTERNET_FLAG_SECURE);
+    // No proxy credentials: the proxy's 407 is the response, with an empty body.
+    s.send(req, None, b"").unwrap();
+    assert_eq!(s.status(req), 407);
+    assert!(
+        s.query(req, HTTP_QUERY_PROXY_AUTHENTICATE)
+            .unwrap()
+            .starts_with("Basic")
+    );
+    assert_eq!(s.read_all(req).unwrap(), b"");
+    for (opt, v) in [
+        (INTERNET_OPTION_PROXY_USERNAME, "pu"),
+        (INTERNET_OPTION_PROXY_PASSWORD, "pp"),
+    ] {
+        s.engine
+            .set_option(Some(req.as_raw()), opt, &OptionInput::Text(v))
+            .unwrap();
+    }
+    s.send(req, None, b"").unwrap();
+    assert_eq!(s.status(req), 200);
+    assert_eq!(s.read_all(req).unwrap(), b"secret via tunnel");
+    assert_eq!(origin.last_request().unwrap().path, "/t");
+}

@@ -13,6 +13,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use bytes::Bytes;
+
+use crate::query::ResponseHead;
 use hinternet_core::consts::*;
 use hinternet_core::{Error, NodeRef, Result, StatusEvent};
 use http_body::{Body, Frame, SizeHint};
@@ -520,20 +522,59 @@ async fn connect_tunnel(
         }
         head.push(byte[0]);
     }
-    let line = head.split(|&b| b == b'\r').next().unwrap_or_default();
-    let code = line
-        .split(|&b| b == b' ')
-        .nth(1)
-        .and_then(|c| std::str::from_utf8(c).ok())
-        .and_then(|c| c.parse::<u16>().ok())
-        .ok_or_else(|| Error::new(ERROR_HTTP_INVALID_SERVER_RESPONSE))?;
-    if (200..300).contains(&code) {
-        Ok(())
-    } else {
-        Err(Error::new(ERROR_INTERNET_CANNOT_CONNECT)
-            .with_context(format!("the proxy refused the tunnel with status {code}")))
+    let refused = tunnel_answer(&head)?;
+    match refused {
+        None => Ok(()),
+        Some(head) => Err(Error::new(ERROR_INTERNET_CANNOT_CONNECT)
+            .with_context(format!(
+                "the proxy refused the tunnel with status {}",
+                head.status
+            ))
+            .with_source(TunnelRefused { head })),
     }
 }
+
+/// The proxy's answer to CONNECT: `None` for 2xx (the tunnel is open), else its head.
+fn tunnel_answer(bytes: &[u8]) -> Result<Option<ResponseHead>> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Response::new(&mut headers);
+    match parsed.parse(bytes) {
+        Ok(httparse::Status::Complete(_)) => {}
+        _ => return Err(Error::new(ERROR_HTTP_INVALID_SERVER_RESPONSE)),
+    }
+    let status = parsed
+        .code
+        .ok_or_else(|| Error::new(ERROR_HTTP_INVALID_SERVER_RESPONSE))?;
+    if (200..300).contains(&status) {
+        return Ok(None);
+    }
+    let mut list = crate::headers::HeaderList::new();
+    for h in parsed.headers.iter() {
+        list.push(h.name, String::from_utf8_lossy(h.value).into_owned());
+    }
+    Ok(Some(ResponseHead {
+        version: format!("HTTP/1.{}", parsed.version.unwrap_or(1)),
+        status,
+        reason: parsed.reason.unwrap_or("").to_owned(),
+        headers: list,
+    }))
+}
+
+/// A proxy's answer other than 2xx to CONNECT. The request hands it to its caller as the
+/// response (a 407 asks for INTERNET_OPTION_PROXY_USERNAME / PASSWORD), as native does.
+#[derive(Debug)]
+pub struct TunnelRefused {
+    /// The proxy's status line and headers.
+    pub head: ResponseHead,
+}
+
+impl std::fmt::Display for TunnelRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the proxy answered CONNECT with {}", self.head.status)
+    }
+}
+
+impl std::error::Error for TunnelRefused {}
 
 /// Most response headers accepted; more is ERROR_HTTP_INVALID_SERVER_RESPONSE.
 pub const MAX_RESPONSE_HEADERS: usize = 1000;

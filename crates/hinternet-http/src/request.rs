@@ -567,6 +567,23 @@ impl HttpRequest {
         }
     }
 
+    /// A proxy that refused the CONNECT tunnel (407 without or with wrong proxy credentials,
+    /// 403, ...): its answer becomes the request's response, with an empty body, so the
+    /// caller can read the status and Proxy-Authenticate and send again with credentials, as
+    /// native does. Any other failure stays a failure.
+    fn proxy_refusal_as_response(&self, e: Error) -> Result<()> {
+        let refused = std::error::Error::source(&e)
+            .and_then(|s| s.downcast_ref::<crate::pool::TunnelRefused>());
+        let Some(refused) = refused else {
+            return Err(e);
+        };
+        let hlen = head_len(&refused.head);
+        lock(&self.state).response = Some(refused.head.clone());
+        *lock(&self.body) = BodyState::default();
+        self.node.notify(|| StatusEvent::ResponseReceived(hlen));
+        Ok(())
+    }
+
     /// Keeps Basic credentials the server accepted, and forgets cached ones it refused (the
     /// request then answers the 401 with its own credentials, if it has any).
     fn note_basic_outcome(&self, status: u16) {
@@ -722,7 +739,10 @@ impl HttpRequest {
                         body: body.clone(),
                         streaming_total: None,
                     };
-                    self.exchange(&plan, &opts).await?
+                    match self.exchange(&plan, &opts).await {
+                        Ok(sent) => sent,
+                        Err(e) => return self.proxy_refusal_as_response(e),
+                    }
                 }
             };
             match self
