@@ -9,8 +9,6 @@
 mod ftp_common;
 mod http_common;
 
-use std::sync::{Arc, Mutex};
-
 use ftp_common::FtpServer;
 use hinternet::raw::{self, ConnectArgs, Outcome, ReadEx};
 use hinternet_core::consts::*;
@@ -21,7 +19,7 @@ use hinternet_testkit::Signal;
 use hinternet_testkit::ftp::{DEFAULT_PASSWORD, DEFAULT_USER};
 use hinternet_testkit::http::{RawScript, RawServer, Reply, Routes, TestServer};
 use hinternet_testkit::pattern;
-use http_common::{Entry, Log};
+use http_common::{Entry, Log, Slot};
 
 /// The context of the connect handles.
 const CONNECT_CTX: usize = 0xC0_11EC;
@@ -55,30 +53,6 @@ fn assert_pending<T: std::fmt::Debug>(o: Outcome<T>) {
         matches!(o, Outcome::Pending),
         "expected ERROR_IO_PENDING, got {o:?}"
     );
-}
-
-/// A value a completion closure writes for the test to read.
-#[derive(Clone)]
-struct Slot<T>(Arc<Mutex<Option<T>>>);
-
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Slot(Arc::new(Mutex::new(None)))
-    }
-}
-
-impl<T: Clone> Slot<T> {
-    fn put(&self, v: T) {
-        *self.0.lock().unwrap() = Some(v);
-    }
-
-    fn get(&self) -> Option<T> {
-        self.0.lock().unwrap().clone()
-    }
-
-    fn is_set(&self) -> bool {
-        self.0.lock().unwrap().is_some()
-    }
 }
 
 /// A slot filled by the call's completion, checked by the log when REQUEST_COMPLETE arrives

@@ -8,8 +8,8 @@
 mod ftp_common;
 mod http_common;
 
+use std::sync::Arc;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hinternet::raw::{self, ConnectArgs, Outcome, ReadEx};
@@ -22,7 +22,7 @@ use hinternet_core::{AsyncResult as Res, Engine, Handle as H, StatusEvent};
 use hinternet_testkit::Signal;
 use hinternet_testkit::ftp::{DEFAULT_PASSWORD, DEFAULT_USER};
 use hinternet_testkit::http::{RawScript, RawServer, Reply, Routes, TestServer};
-use http_common::{Entry, Log, Session, WAIT, settle};
+use http_common::{Entry, Log, Session, Slot, WAIT, settle};
 
 type Seq = Vec<(u32, PayloadKind)>;
 
@@ -381,30 +381,6 @@ fn stalled_body(first: &[u8], go: &Signal, rest: &[u8]) -> RawServer {
             .write(rest.to_vec()),
     )
     .unwrap()
-}
-
-/// Shares a value written by a completion closure.
-#[derive(Clone)]
-struct Slot<T>(Arc<Mutex<Option<T>>>);
-
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Slot(Arc::new(Mutex::new(None)))
-    }
-}
-
-impl<T: Clone> Slot<T> {
-    fn put(&self, v: T) {
-        *self.0.lock().unwrap() = Some(v);
-    }
-
-    fn get(&self) -> Option<T> {
-        self.0.lock().unwrap().clone()
-    }
-
-    fn is_set(&self) -> bool {
-        self.0.lock().unwrap().is_some()
-    }
 }
 
 // ---- HTTP: B.14, B.17, B.19-B.24 ----------------------------------------------------------

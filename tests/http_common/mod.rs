@@ -351,3 +351,27 @@ pub fn settle(engine: &Engine, h: Handle) {
     }
     panic!("the notification queue of {h:?} never went idle");
 }
+
+/// A value a completion closure writes for the test to read.
+#[derive(Clone)]
+pub struct Slot<T>(Arc<Mutex<Option<T>>>);
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot(Arc::new(Mutex::new(None)))
+    }
+}
+
+impl<T: Clone> Slot<T> {
+    pub fn put(&self, v: T) {
+        *self.0.lock().unwrap() = Some(v);
+    }
+
+    pub fn get(&self) -> Option<T> {
+        self.0.lock().unwrap().clone()
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0.lock().unwrap().is_some()
+    }
+}
