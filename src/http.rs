@@ -323,6 +323,18 @@ impl HttpResponse {
         }
     }
 
+    /// INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT: the server certificate's names, validity
+    /// and algorithms, and the connection's protocol and cipher (`None` without TLS).
+    pub fn certificate(&self) -> Option<crate::CertificateInfo> {
+        match self
+            .resource
+            .query_option(INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT)
+        {
+            Ok(OptionValue::Certificate(c)) => Some(*c),
+            _ => None,
+        }
+    }
+
     /// INTERNET_OPTION_URL: the URL the response came from (after redirects).
     pub fn url(&self) -> String {
         match self.resource.query_option(INTERNET_OPTION_URL) {

@@ -32,6 +32,7 @@ mod status;
 pub use find::Find;
 pub use ftp::{FtpConnect, FtpList, FtpSession, FtpUpload};
 pub use hinternet_core::consts;
+pub use hinternet_core::options::CertificateInfo;
 pub use hinternet_core::{
     AsyncResult, Error, FindData, Handle, HandleKind, Result, StatusEvent, TimePrecision, Timestamp,
 };

@@ -259,3 +259,83 @@ fn requests_to_an_http2_server_share_one_connection_even_while_a_body_is_unread(
     assert_eq!(s.read_all(big).unwrap().len(), 1 << 20);
     assert_eq!(srv.connections_accepted(), 1);
 }
+
+#[test]
+fn the_certificate_struct_gives_names_validity_algorithms_and_key_size() {
+    http_common::trust_test_ca();
+    let srv = tls_server(&TestCa::shared().server_cert());
+    let s = Session::new(0);
+    let req = secure_request(&s, srv.port(), "localhost", 0);
+    s.send(req, None, b"").unwrap();
+    let info = match s
+        .engine
+        .query_option(
+            Some(req.as_raw()),
+            INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT,
+        )
+        .unwrap()
+    {
+        OptionValue::Certificate(c) => c,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(info.subject, "localhost");
+    assert!(info.issuer.contains("hinternet testkit"), "{}", info.issuer);
+    assert!(info.expiry > info.start && info.start > 116_444_736_000_000_000);
+    assert_eq!(info.signature_algorithm.as_deref(), Some("sha256ECDSA"));
+    assert!(matches!(
+        info.protocol.as_deref(),
+        Some("TLS 1.3" | "TLS 1.2")
+    ));
+    assert!(matches!(info.key_size, 128 | 256), "{}", info.key_size);
+    // The text form carries the same facts.
+    let text = match s
+        .engine
+        .query_option(Some(req.as_raw()), INTERNET_OPTION_SECURITY_CERTIFICATE)
+        .unwrap()
+    {
+        OptionValue::Str(t) => t,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        text.starts_with("Subject:\r\nlocalhost\r\nIssuer:\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("Signature Type:\tsha256ECDSA"), "{text}");
+    assert!(text.contains(&format!("Privacy Strength:\tHigh ({} bits)", info.key_size)));
+    // A plain request has no certificate.
+    let plain = s.request(srv.port(), "GET", "/", 0);
+    assert_eq!(
+        s.engine
+            .query_option(
+                Some(plain.as_raw()),
+                INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT
+            )
+            .unwrap_err()
+            .code(),
+        ERROR_INTERNET_INVALID_OPERATION
+    );
+}
+
+#[tokio::test]
+async fn the_rust_api_reports_the_servers_certificate() {
+    http_common::trust_test_ca();
+    let srv = TestServer::start_tls(
+        Routes::new().fallback(Reply::text("secret")),
+        &TestCa::shared().server_cert(),
+    )
+    .await
+    .unwrap();
+    let inet = hinternet::Internet::new().unwrap();
+    let conn = inet.connect_https("localhost", srv.port()).await.unwrap();
+    let resp = conn.get("/").send().await.unwrap();
+    let cert = resp
+        .certificate()
+        .expect("a TLS response has a certificate");
+    assert_eq!(cert.subject, "localhost");
+    assert!(cert.expiry > cert.start);
+    let plain = TestServer::start(Routes::new().fallback(Reply::text("x")))
+        .await
+        .unwrap();
+    let conn = inet.connect_http("127.0.0.1", plain.port()).await.unwrap();
+    assert!(conn.get("/").send().await.unwrap().certificate().is_none());
+}

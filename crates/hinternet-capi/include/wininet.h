@@ -880,10 +880,26 @@ typedef struct {
     LPCWSTR lpszProxyBypass;
 } INTERNET_PROXY_INFOW, *LPINTERNET_PROXY_INFOW;
 
+/* INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT: the strings are allocated for the caller, who
+ * frees each with LocalFree (ANSI strings from both entry points, as Wine). */
+typedef struct {
+    FILETIME ftExpiry;
+    FILETIME ftStart;
+    LPSTR lpszSubjectInfo;
+    LPSTR lpszIssuerInfo;
+    LPSTR lpszProtocolName;
+    LPSTR lpszSignatureAlgName;
+    LPSTR lpszEncryptionAlgName;
+    DWORD dwKeySize;
+} INTERNET_CERTIFICATE_INFO, *LPINTERNET_CERTIFICATE_INFO;
+
+typedef void *HLOCAL;
+
 /* ---- exported functions ---- */
 
 DWORD WINAPI GetLastError(void);
 void WINAPI SetLastError(DWORD dwErrCode);
+HLOCAL WINAPI LocalFree(HLOCAL hMem);
 
 HINTERNET WINAPI InternetOpenA(LPCSTR lpszAgent, DWORD dwAccessType, LPCSTR lpszProxy,
                                LPCSTR lpszProxyBypass, DWORD dwFlags);

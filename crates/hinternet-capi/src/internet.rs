@@ -42,6 +42,19 @@ pub extern "system" fn SetLastError(code: DWORD) {
     last_error::set(code)
 }
 
+/// LocalFree: frees memory this library allocated for the caller (the strings of
+/// INTERNET_CERTIFICATE_INFO, as native WinINet's are LocalAlloc'ed); returns NULL. NULL is
+/// accepted and ignored.
+///
+/// # Safety
+/// `mem` is NULL or a pointer this library handed out and not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "system" fn LocalFree(mem: *mut std::ffi::c_void) -> *mut std::ffi::c_void {
+    // SAFETY: by the contract, `mem` is NULL or came from `malloc` (see `options::alloc_ansi`).
+    unsafe { libc::free(mem) };
+    std::ptr::null_mut()
+}
+
 // ---- InternetOpen ------------------------------------------------------------------------
 
 fn open(

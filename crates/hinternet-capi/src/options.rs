@@ -77,6 +77,55 @@ fn put_proxy(p: &ProxyInfo, buf: *mut c_void, cap: u32, unit: CharUnit) -> Resul
     Ok(need as u32)
 }
 
+/// A NUL-terminated copy of `s` from `malloc` (freed by the caller with `LocalFree`); NULL for
+/// `None` or when memory runs out.
+fn alloc_ansi(s: Option<&str>) -> *mut std::ffi::c_char {
+    let Some(s) = s else {
+        return std::ptr::null_mut();
+    };
+    let bytes = to_ansi_nul(s);
+    // SAFETY: malloc of a non-zero size; NULL is handled.
+    let p = unsafe { libc::malloc(bytes.len()) }.cast::<u8>();
+    if !p.is_null() {
+        // SAFETY: `p` holds `bytes.len()` writable bytes.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
+    }
+    p.cast()
+}
+
+/// INTERNET_CERTIFICATE_INFO into the caller's buffer (exactly its size or more), with
+/// allocated A strings.
+fn put_certificate(
+    c: &hinternet_core::options::CertificateInfo,
+    buf: *mut c_void,
+    cap: u32,
+) -> Result<u32> {
+    let need = std::mem::size_of::<INTERNET_CERTIFICATE_INFO>();
+    if buf.is_null() || (cap as usize) < need {
+        return Err(Error::insufficient_buffer(need as u64));
+    }
+    let ft = |t: u64| FILETIME {
+        dwLowDateTime: t as u32,
+        dwHighDateTime: (t >> 32) as u32,
+    };
+    let info = INTERNET_CERTIFICATE_INFO {
+        ftExpiry: ft(c.expiry),
+        ftStart: ft(c.start),
+        lpszSubjectInfo: alloc_ansi(Some(&c.subject)),
+        lpszIssuerInfo: alloc_ansi(Some(&c.issuer)),
+        lpszProtocolName: alloc_ansi(c.protocol.as_deref()),
+        lpszSignatureAlgName: alloc_ansi(c.signature_algorithm.as_deref()),
+        lpszEncryptionAlgName: alloc_ansi(c.encryption_algorithm.as_deref()),
+        dwKeySize: c.key_size,
+    };
+    // SAFETY: `buf` holds at least `need` bytes (checked); unaligned write for safety.
+    unsafe {
+        buf.cast::<INTERNET_CERTIFICATE_INFO>()
+            .write_unaligned(info)
+    };
+    Ok(need as u32)
+}
+
 unsafe fn query(
     h: HINTERNET,
     option: DWORD,
@@ -94,6 +143,7 @@ unsafe fn query(
         let written = match &value {
             OptionValue::Callback => put(&callback_pointer(h)?.to_le_bytes(), buf, cap),
             OptionValue::Proxy(p) => put_proxy(p, buf, cap, unit),
+            OptionValue::Certificate(c) => put_certificate(c, buf, cap),
             other => {
                 let slice = if buf.is_null() {
                     None

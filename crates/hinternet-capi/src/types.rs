@@ -98,6 +98,21 @@ pub struct INTERNET_PROXY_INFO<C> {
     pub lpszProxyBypass: *const C,
 }
 
+/// INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT. The strings are allocated for the caller, who
+/// frees each with `LocalFree` (as native; Wine fills the A form for both entry points).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct INTERNET_CERTIFICATE_INFO {
+    pub ftExpiry: FILETIME,
+    pub ftStart: FILETIME,
+    pub lpszSubjectInfo: *mut c_char,
+    pub lpszIssuerInfo: *mut c_char,
+    pub lpszProtocolName: *mut c_char,
+    pub lpszSignatureAlgName: *mut c_char,
+    pub lpszEncryptionAlgName: *mut c_char,
+    pub dwKeySize: DWORD,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +126,6 @@ mod tests {
         assert_eq!(size_of::<WIN32_FIND_DATAA>(), 320);
         assert_eq!(size_of::<WIN32_FIND_DATAW>(), 592);
         assert_eq!(size_of::<INTERNET_PROXY_INFO<u16>>(), 24);
+        assert_eq!(size_of::<INTERNET_CERTIFICATE_INFO>(), 64);
     }
 }

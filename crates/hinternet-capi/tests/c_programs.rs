@@ -56,6 +56,8 @@ fn run(name: &str, args: &[&str]) -> String {
     let valgrind = std::env::var("HINTERNET_VALGRIND").is_ok_and(|v| v == "1");
     let mut cmd = if valgrind {
         let mut c = Command::new("valgrind");
+        let supp = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/valgrind.supp");
+        c.arg(format!("--suppressions={}", supp.display()));
         c.args([
             "--error-exitcode=99",
             "--leak-check=full",
@@ -208,6 +210,20 @@ fn c_http_query_info_follows_the_size_rules_a_and_w() {
         .expect("the A request reached the server");
     assert_eq!(sent.header("X-Test"), Some("one"));
     assert_eq!(sent.header("Accept"), Some("text/plain, text/html"));
+}
+
+#[test]
+fn c_certificate_struct_has_the_facts_and_strings_freed_with_local_free() {
+    use hinternet_testkit::tls::TestCa;
+    let s = TestServer::start_tls_blocking(
+        Routes::new().fallback(Reply::text("tls")),
+        &TestCa::shared().server_cert(),
+    )
+    .unwrap();
+    assert_eq!(
+        run("cert_struct", &[&s.port().to_string()]).trim(),
+        "cert ok"
+    );
 }
 
 #[test]

@@ -44,6 +44,28 @@ pub struct ProxyInfo {
     pub bypass: Option<String>,
 }
 
+/// INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT: facts of a server certificate, laid out by
+/// each front door (the C one as `INTERNET_CERTIFICATE_INFO` with allocated strings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertificateInfo {
+    /// The end of the validity period, as a FILETIME.
+    pub expiry: u64,
+    /// The start of the validity period, as a FILETIME.
+    pub start: u64,
+    /// The subject's name attributes, one per line (`\r\n`-separated).
+    pub subject: String,
+    /// The issuer's name attributes, one per line.
+    pub issuer: String,
+    /// The TLS protocol of the connection (`"TLS 1.3"`), when known.
+    pub protocol: Option<String>,
+    /// The certificate's signature algorithm (`"sha256RSA"`), when known.
+    pub signature_algorithm: Option<String>,
+    /// The connection's cipher suite, when known.
+    pub encryption_algorithm: Option<String>,
+    /// The strength of the connection's bulk cipher, in bits.
+    pub key_size: u32,
+}
+
 /// The options a handle carries. Children copy them at creation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
@@ -128,6 +150,8 @@ pub enum OptionValue {
     Callback,
     /// Opaque bytes (structs the leaves define).
     Bytes(Vec<u8>),
+    /// INTERNET_CERTIFICATE_INFO.
+    Certificate(Box<CertificateInfo>),
 }
 
 impl fmt::Debug for OptionValue {
@@ -141,6 +165,7 @@ impl fmt::Debug for OptionValue {
             OptionValue::Proxy(p) => write!(f, "Proxy({p:?})"),
             OptionValue::Callback => f.write_str("Callback"),
             OptionValue::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            OptionValue::Certificate(c) => write!(f, "Certificate({c:?})"),
         }
     }
 }
@@ -273,7 +298,9 @@ pub fn encode(value: &OptionValue, buf: Option<&mut [u8]>, unit: CharUnit) -> Re
         OptionValue::Str(s) => put_string(s, buf, unit),
         OptionValue::Secret(s) => put_string(s.expose(), buf, unit),
         OptionValue::Bytes(b) => put_fixed(b, buf),
-        OptionValue::Proxy(_) | OptionValue::Callback => Err(Error::new(ERROR_INVALID_PARAMETER)),
+        OptionValue::Proxy(_) | OptionValue::Callback | OptionValue::Certificate(_) => {
+            Err(Error::new(ERROR_INVALID_PARAMETER))
+        }
     }
 }
 

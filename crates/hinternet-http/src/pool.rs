@@ -123,6 +123,8 @@ pub struct Conn {
     pub certificate: Option<rustls::pki_types::CertificateDer<'static>>,
     /// The negotiated TLS cipher suite, as text (TLS only).
     pub cipher: Option<String>,
+    /// The negotiated TLS version, as text (`"TLS 1.3"`; TLS only).
+    pub protocol: Option<String>,
     /// The HTTP/1 connection's I/O, driven by whoever waits on the connection (the send, the
     /// body reads) on their own task: no hand-over between threads per body frame. `None`
     /// for HTTP/2 (its connection runs as a task) and once the connection has ended.
@@ -145,6 +147,7 @@ impl Conn {
                 reused: self.reused,
                 certificate: self.certificate.clone(),
                 cipher: self.cipher.clone(),
+                protocol: self.protocol.clone(),
                 driver: None,
                 _permit: Arc::clone(&self._permit),
             }),
@@ -460,6 +463,11 @@ pub async fn connect(
             .peer_certificates()
             .and_then(|c| c.first())
             .map(|c| c.clone().into_owned());
+        let protocol = session.protocol_version().map(|v| match v {
+            rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".to_owned(),
+            rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".to_owned(),
+            other => format!("{other:?}"),
+        });
         let cipher = session
             .negotiated_cipher_suite()
             .map(|s| format!("{:?}", s.suite()));
@@ -471,6 +479,7 @@ pub async fn connect(
             reused: false,
             certificate,
             cipher,
+            protocol,
             driver,
             _permit: Arc::new(permit),
         })
@@ -482,6 +491,7 @@ pub async fn connect(
             reused: false,
             certificate: None,
             cipher: None,
+            protocol: None,
             driver,
             _permit: Arc::new(permit),
         })

@@ -89,10 +89,7 @@ struct ReqState {
     port: u16,
     security_flags: u32,
     upload: Option<Upload>,
-    tls: Option<(
-        Option<rustls::pki_types::CertificateDer<'static>>,
-        Option<String>,
-    )>,
+    tls: Option<crate::certinfo::TlsFacts>,
     /// The Authorization value of an authentication exchange in progress (Basic).
     auth: Option<String>,
     /// `auth` came from the root's [`BasicCache`](crate::auth::BasicCache), not from an
@@ -664,7 +661,11 @@ impl HttpRequest {
         if key.secure {
             let mut st = lock(&self.state);
             st.security_flags |= SECURITY_FLAG_SECURE | SECURITY_FLAG_STRENGTH_STRONG;
-            st.tls = Some((conn.certificate.clone(), conn.cipher.clone()));
+            st.tls = Some(crate::certinfo::TlsFacts {
+                certificate: conn.certificate.clone(),
+                cipher: conn.cipher.clone(),
+                protocol: conn.protocol.clone(),
+            });
         }
         Ok(conn)
     }
@@ -1202,10 +1203,15 @@ impl HandleOps for HttpRequest {
             INTERNET_OPTION_SECURITY_FLAGS => OptionValue::Dword(st.security_flags),
             INTERNET_OPTION_SECURITY_CERTIFICATE => {
                 return Some(match &st.tls {
-                    Some((cert, cipher)) => Ok(OptionValue::Str(crate::certinfo::describe(
-                        cert.as_ref(),
-                        cipher.as_deref(),
-                    ))),
+                    Some(tls) => Ok(OptionValue::Str(crate::certinfo::describe(tls))),
+                    None => Err(Error::new(ERROR_INTERNET_INVALID_OPERATION)),
+                });
+            }
+            INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT => {
+                return Some(match &st.tls {
+                    Some(tls) => Ok(OptionValue::Certificate(Box::new(crate::certinfo::info(
+                        tls,
+                    )))),
                     None => Err(Error::new(ERROR_INTERNET_INVALID_OPERATION)),
                 });
             }
