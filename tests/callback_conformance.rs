@@ -1379,9 +1379,19 @@ fn closing_an_ftp_file_handle_mid_read_cancels_the_read_then_closes() {
         vec![0u8; 64],
         |_| {},
     ));
-    raw::internet_close_handle(&e, f.as_raw()).unwrap();
-    // Let the server go on, so that it reads the ABOR.
+    // The close may wait for the ABOR's reply (when the cancelled read has already let go of
+    // the handle, the releases run on this call), and the stalled server answers only once it
+    // is let go: close on another thread, and let the server go once the ABOR is being sent.
+    let closer = {
+        let e = e.clone();
+        std::thread::spawn(move || raw::internet_close_handle(&e, f.as_raw()))
+    };
+    log.wait_until("the ABOR", |seen| {
+        seen.iter()
+            .any(|x| x.handle == c && x.event.code() == INTERNET_STATUS_SENDING_REQUEST)
+    });
     go.fire();
+    closer.join().unwrap().unwrap();
     let seen = log.wait_count(70, 1);
     let mut want = vec![(100, AsyncResult)];
     want.extend(commands(1));
