@@ -249,12 +249,13 @@ pub fn internet_find_next_file(
     raw: u64,
     complete: impl FnOnce(&Result<FindData>) + Send + 'static,
 ) -> Outcome<FindData> {
-    dispatch_on(
-        engine,
-        raw,
-        |ops, _| async move { ops.find_next_file().await },
-        complete,
-        bool_result,
+    // The entries are held by the handle: the call completes at once in both modes (TRUE, no
+    // REQUEST_COMPLETE), so `complete` is never needed.
+    let _ = complete;
+    Outcome::Done(
+        engine
+            .enter(raw)
+            .and_then(|call| call.ops().find_next_file()),
     )
 }
 

@@ -55,8 +55,10 @@ pub trait HandleOps: Send + Sync + 'static {
         wrong_type()
     }
 
-    /// The next entry of a find; `ERROR_NO_MORE_FILES` after the last.
-    async fn find_next_file(&self) -> Result<FindData> {
+    /// The next entry of a find; `ERROR_NO_MORE_FILES` after the last. Synchronous: a find
+    /// handle holds its listing, read whole when it was made (FtpFindFirstFile, a directory
+    /// URL), so the next entry never waits.
+    fn find_next_file(&self) -> Result<FindData> {
         wrong_type()
     }
 

@@ -62,7 +62,7 @@ impl HandleOps for FtpFindOps {
         self
     }
 
-    async fn find_next_file(&self) -> Result<FindData> {
+    fn find_next_file(&self) -> Result<FindData> {
         self.entries
             .lock()
             .unwrap_or_else(|p| p.into_inner())
