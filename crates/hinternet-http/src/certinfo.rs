@@ -3,9 +3,12 @@
 //! INTERNET_OPTION_SECURITY_CERTIFICATE_STRUCT (INTERNET_CERTIFICATE_INFO's facts). The leaf
 //! certificate is read with `x509-parser`.
 
+use std::time::{Duration, UNIX_EPOCH};
+
+use hinternet_core::find::system_time_to_filetime;
 use hinternet_core::options::CertificateInfo;
 use rustls::pki_types::CertificateDer;
-use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
+use x509_parser::prelude::{ASN1Time, FromDer, X509Certificate, X509Name};
 
 /// What a TLS connection tells about itself.
 #[derive(Debug, Clone, Default)]
@@ -18,14 +21,36 @@ pub(crate) struct TlsFacts {
     pub protocol: Option<String>,
 }
 
-/// FILETIME of 1970-01-01: 100 ns ticks since 1601-01-01.
-const UNIX_EPOCH_FILETIME: i64 = 116_444_736_000_000_000;
+/// A certificate time as a FILETIME.
+fn filetime(t: &ASN1Time) -> u64 {
+    let secs = t.timestamp();
+    let at = if secs >= 0 {
+        UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
+    } else {
+        UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
+    };
+    at.map_or(0, system_time_to_filetime)
+}
 
-fn filetime(unix_seconds: i64) -> u64 {
-    let ticks = unix_seconds
-        .saturating_mul(10_000_000)
-        .saturating_add(UNIX_EPOCH_FILETIME);
-    u64::try_from(ticks).unwrap_or(0)
+/// `MM/DD/YYYY hh:mm:ss` (UTC) of a certificate time.
+fn date_text(t: &ASN1Time) -> String {
+    let d = t.to_datetime();
+    format!(
+        "{:02}/{:02}/{:04} {:02}:{:02}:{:02}",
+        u8::from(d.month()),
+        d.day(),
+        d.year(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
+}
+
+fn leaf(tls: &TlsFacts) -> Option<X509Certificate<'_>> {
+    let der = tls.certificate.as_ref()?;
+    X509Certificate::from_der(der.as_ref())
+        .ok()
+        .map(|(_, cert)| cert)
 }
 
 /// The string values of a name's attributes, one per line, in order.
@@ -71,15 +96,11 @@ pub(crate) fn info(tls: &TlsFacts) -> CertificateInfo {
         key_size: key_bits(tls.cipher.as_deref()),
         ..CertificateInfo::default()
     };
-    let parsed = tls
-        .certificate
-        .as_ref()
-        .and_then(|der| X509Certificate::from_der(der.as_ref()).ok());
-    if let Some((_, cert)) = parsed {
+    if let Some(cert) = leaf(tls) {
         out.subject = name_lines(cert.subject());
         out.issuer = name_lines(cert.issuer());
-        out.start = filetime(cert.validity().not_before.timestamp());
-        out.expiry = filetime(cert.validity().not_after.timestamp());
+        out.start = filetime(&cert.validity().not_before);
+        out.expiry = filetime(&cert.validity().not_after);
         out.signature_algorithm = Some(signature_name(
             &cert.signature_algorithm.algorithm.to_id_string(),
         ));
@@ -87,43 +108,18 @@ pub(crate) fn info(tls: &TlsFacts) -> CertificateInfo {
     out
 }
 
-/// `MM/DD/YYYY hh:mm:ss` (UTC) of a FILETIME.
-fn date_text(ft: u64) -> String {
-    let secs = (ft as i64 - UNIX_EPOCH_FILETIME) / 10_000_000;
-    let days = secs.div_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let t = secs.rem_euclid(86_400);
-    format!(
-        "{m:02}/{d:02}/{y:04} {:02}:{:02}:{:02}",
-        t / 3600,
-        t % 3600 / 60,
-        t % 60
-    )
-}
-
-/// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// The certificate text: "Subject:", "Issuer:", "Effective Date:", "Expiration Date:",
 /// "Security Protocol:", "Signature Type:", "Encryption Type:", "Privacy Strength:" lines.
 pub(crate) fn describe(tls: &TlsFacts) -> String {
     let i = info(tls);
-    let (nb, na) = if tls.certificate.is_some() && i.start != 0 {
-        (date_text(i.start), date_text(i.expiry))
-    } else {
-        (String::new(), String::new())
-    };
+    let (nb, na) = leaf(tls)
+        .map(|c| {
+            (
+                date_text(&c.validity().not_before),
+                date_text(&c.validity().not_after),
+            )
+        })
+        .unwrap_or_default();
     let or_null = |s: &Option<String>| s.clone().unwrap_or_else(|| "(null)".to_owned());
     let strength = match i.key_size {
         0 => "(null)".to_owned(),
@@ -146,9 +142,10 @@ mod tests {
 
     #[test]
     fn filetimes_and_dates_round_trip_through_the_unix_epoch() {
-        assert_eq!(filetime(0), UNIX_EPOCH_FILETIME as u64);
+        let at = |secs| ASN1Time::from_timestamp(secs).unwrap();
+        assert_eq!(filetime(&at(0)), 116_444_736_000_000_000);
         // 2005-01-07 12:06:35 UTC
-        assert_eq!(date_text(filetime(1_105_099_595)), "01/07/2005 12:06:35");
+        assert_eq!(date_text(&at(1_105_099_595)), "01/07/2005 12:06:35");
     }
 
     #[test]
