@@ -181,11 +181,7 @@ impl Engine {
                     return v;
                 }
             }
-            return std::thread::scope(|s| {
-                s.spawn(|| rt.block_on(fut))
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
-            });
+            return on_helper_thread(|| rt.block_on(fut));
         }
         if POLLING.get() {
             // Inside `poll_once`: only the handle is set, no runtime runs.
@@ -196,11 +192,7 @@ impl Engine {
             Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
                 tokio::task::block_in_place(|| self.drive(fut))
             }
-            Ok(_) => std::thread::scope(|s| {
-                s.spawn(|| self.drive(fut))
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
-            }),
+            Ok(_) => on_helper_thread(|| self.drive(fut)),
         }
     }
 
@@ -514,6 +506,15 @@ fn collect_subtree(node: &Arc<Node>, out: &mut Vec<Arc<Node>>) {
         }
     }
     out.push(Arc::clone(node));
+}
+
+/// Runs `f` on a scoped helper thread and waits for it (a panic in it is resumed here).
+fn on_helper_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(f)
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
 }
 
 async fn finalize_all(ready: Vec<Arc<Node>>) {
