@@ -30,14 +30,9 @@ pub(crate) struct SessionKey {
 
 impl SessionKey {
     pub(crate) fn of(c: &ConnectConfig) -> SessionKey {
-        let port = match (c.port, c.tls) {
-            (0, TlsMode::Implicit) => 990,
-            (0, _) => 21,
-            (p, _) => p,
-        };
         SessionKey {
             host: c.host.to_ascii_lowercase(),
-            port,
+            port: c.port_or_default(),
             user: c.user.clone(),
             password: c.password.clone(),
             tls: c.tls,

@@ -122,6 +122,17 @@ pub struct ConnectConfig {
     pub tls: TlsMode,
 }
 
+impl ConnectConfig {
+    /// The port to dial: the given one, else 990 for implicit FTPS and 21 otherwise.
+    pub fn port_or_default(&self) -> u16 {
+        match (self.port, self.tls) {
+            (0, TlsMode::Implicit) => crate::protocol::IMPLICIT_FTPS_PORT,
+            (0, _) => 21,
+            (p, _) => p,
+        }
+    }
+}
+
 impl std::fmt::Debug for ConnectConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnectConfig")
@@ -442,11 +453,7 @@ impl FtpSession {
     pub(crate) async fn connect(&self) -> Result<()> {
         let t = self.timeouts();
         let cfg = &self.config;
-        let port = match (cfg.port, cfg.tls) {
-            (0, TlsMode::Implicit) => 990,
-            (0, _) => 21,
-            (p, _) => p,
-        };
+        let port = cfg.port_or_default();
         self.notify(|| StatusEvent::ResolvingName(cfg.host.clone()));
         let addrs = within(t.connect, "the name to resolve", resolve(&cfg.host, port)).await??;
         let mut ip = addrs[0].ip().to_string();
