@@ -65,7 +65,12 @@ where
         }
     };
     init_logging(opts);
-    let rt = match tokio::runtime::Builder::new_multi_thread()
+    // One thread runs every transfer: the work per file is a few system calls, and handing
+    // tasks between worker threads (futex wake-ups, idle workers stealing) cost more than it
+    // saved: a pull of 2,000 small files took 0.28-0.34 s on two workers and 0.22-0.27 s on
+    // one (docs/performance.md, Mirror). Local file work goes to the blocking pool, except
+    // the writing of tiny files (remote/local.rs, INLINE).
+    let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -111,7 +111,7 @@ fn list_dir(path: &Path, top: bool) -> Result<Listed, SyncError> {
     Ok((out, partials))
 }
 
-/// Writes a small file in one trip to the blocking pool: temporary file, time, rename.
+/// Writes a small file held in memory: temporary file, time, rename.
 fn write_small(
     temp: &Path,
     target: &Path,
@@ -130,6 +130,12 @@ fn write_small(
 
 /// Files up to this size are read into memory and written in one go.
 const SMALL: u64 = 1 << 20;
+
+/// Files up to this size are written on the runtime's thread, without a trip to the blocking
+/// pool: creating, writing and renaming a file this small in the page cache takes a few
+/// microseconds, less than the hand-over to a pool thread and back, which was a third of
+/// the tool's CPU time in a pull of 2,000 small files (docs/performance.md, Mirror).
+const INLINE: u64 = 64 * 1024;
 
 async fn io<T>(what: &str, r: std::io::Result<T>) -> Result<T, SyncError> {
     r.map_err(|e| SyncError::from_io(what, &e))
@@ -203,17 +209,22 @@ impl Remote for LocalDir {
                     buf.len()
                 )));
             }
-            // One trip to the blocking pool: the folder (first time only), the file, its time,
-            // the rename.
-            let (t, dest, dir) = (temp.clone(), target.clone(), unmade.clone());
-            let r = tokio::task::spawn_blocking(move || {
+            // The folder (first time only), the file, its time, the rename: in one trip to the
+            // blocking pool, or right here for a tiny file (see INLINE).
+            let write = move |dir: Option<PathBuf>, t: PathBuf, dest: PathBuf, buf: Vec<u8>| {
                 if let Some(d) = &dir {
                     std::fs::create_dir_all(d)?;
                 }
                 write_small(&t, &dest, &buf, modified)
-            })
-            .await
-            .map_err(|e| SyncError::fatal(format!("{path}: write task: {e}")))?;
+            };
+            let r = if size <= INLINE {
+                write(unmade.clone(), temp, target, buf)
+            } else {
+                let dir = unmade.clone();
+                tokio::task::spawn_blocking(move || write(dir, temp, target, buf))
+                    .await
+                    .map_err(|e| SyncError::fatal(format!("{path}: write task: {e}")))?
+            };
             io(path, r).await?;
             if let Some(d) = unmade {
                 self.mark_made(d);
