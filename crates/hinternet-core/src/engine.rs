@@ -24,6 +24,15 @@ thread_local! {
     static POLLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Whether this thread is running a blocking call for its own caller: driving the blocking
+/// runtime, or polling a call once before that. Waiting briefly on local file I/O here
+/// delays only that caller (and other blocking calls queued on the same runtime), never a
+/// worker that async sessions share, so leaves read and write local files in place then,
+/// without a trip to tokio's blocking pool and back per piece.
+pub fn on_caller_thread() -> bool {
+    DRIVING.get() || POLLING.get()
+}
+
 /// Resets a thread-local flag when dropped.
 struct Unset(&'static std::thread::LocalKey<std::cell::Cell<bool>>);
 

