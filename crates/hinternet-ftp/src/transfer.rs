@@ -143,22 +143,28 @@ async fn list_inner(session: &Arc<FtpSession>, search: &Search) -> Result<ListRe
     session.finish(stream).await?;
     let listing = parser.finish();
     let unparsed = listing.unparsed().count();
-    let mut out = ListResult {
-        unparsed,
-        ..ListResult::default()
+    let mut entries = listing.entries;
+    let keep = |e: &FindData| {
+        search
+            .filter
+            .as_ref()
+            .is_none_or(|f| wildcard_match(f.as_bytes(), &e.name))
     };
-    for (i, e) in listing.entries.into_iter().enumerate() {
-        if let Some(f) = &search.filter
-            && !wildcard_match(f.as_bytes(), &e.name)
-        {
-            continue;
-        }
-        if listing.flagged.contains(&i) {
-            out.flagged += 1;
-        }
-        out.entries.push_back(e);
+    // `flagged` holds indexes into the entries as parsed, in order.
+    let flagged = listing
+        .flagged
+        .iter()
+        .filter(|&&i| entries.get(i).is_some_and(keep))
+        .count();
+    if search.filter.is_some() {
+        entries.retain(keep);
     }
-    Ok(out)
+    Ok(ListResult {
+        // The parsed vector becomes the queue as it is, without moving the entries.
+        entries: VecDeque::from(entries),
+        unparsed,
+        flagged,
+    })
 }
 
 /// Reads a download to its end, each wait bounded by the data receive timeout, handing every

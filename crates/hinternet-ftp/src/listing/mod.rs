@@ -332,25 +332,74 @@ fn attributes(is_dir: bool, readonly: bool) -> u32 {
 }
 
 /// Token ranges of a line; listing lines have about ten, kept without a heap allocation.
-type Tokens = smallvec::SmallVec<[(usize, usize); 16]>;
+type TokenRanges = smallvec::SmallVec<[(usize, usize); 16]>;
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
 
 /// Splits `line` at runs of spaces/tabs into `(start, end)` byte ranges of the tokens.
-fn tokens(line: &[u8]) -> Tokens {
-    let blank = |b: u8| b == b' ' || b == b'\t';
-    let mut out = Tokens::new();
-    let (mut i, n) = (0, line.len());
-    while i < n {
-        while i < n && blank(line[i]) {
-            i += 1;
+fn tokens(line: &[u8]) -> TokenRanges {
+    let mut t = Tokens::new(line);
+    while t.split_next() {}
+    t.found
+}
+
+/// The blank-separated tokens of a line, split only as far as they are asked for: the
+/// columns before a name are all a parser needs, and the name (which may hold blanks) is
+/// taken whole from where they end.
+struct Tokens<'a> {
+    line: &'a [u8],
+    pos: usize,
+    found: TokenRanges,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(line: &'a [u8]) -> Self {
+        Tokens {
+            line,
+            pos: 0,
+            found: TokenRanges::new(),
         }
-        if i == n {
-            break;
-        }
-        let start = i;
-        while i < n && !blank(line[i]) {
-            i += 1;
-        }
-        out.push((start, i));
     }
-    out
+
+    /// Splits off one more token; false at the end of the line.
+    fn split_next(&mut self) -> bool {
+        let rest = self.line.get(self.pos..).unwrap_or_default();
+        let Some(start) = rest.iter().position(|&b| !is_blank(b)) else {
+            self.pos = self.line.len();
+            return false;
+        };
+        let start = self.pos + start;
+        let len = self
+            .line
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| is_blank(b))
+            .unwrap_or(self.line.len() - start);
+        self.found.push((start, start + len));
+        self.pos = start + len;
+        true
+    }
+
+    fn range(&mut self, k: usize) -> Option<(usize, usize)> {
+        while self.found.len() <= k {
+            if !self.split_next() {
+                return None;
+            }
+        }
+        self.found.get(k).copied()
+    }
+
+    /// Token `k`, or `None` when the line has fewer.
+    fn get(&mut self, k: usize) -> Option<&'a [u8]> {
+        let (s, e) = self.range(k)?;
+        self.line.get(s..e)
+    }
+
+    /// Where token `k` ends.
+    fn end_of(&mut self, k: usize) -> Option<usize> {
+        self.range(k).map(|(_, e)| e)
+    }
 }

@@ -32,7 +32,7 @@ use std::time::SystemTime;
 use hinternet_core::{FindData, TimePrecision, Timestamp};
 
 use super::civil::{Civil, digits_u32, digits_u64, infer_year, month_from_abbrev};
-use super::{Field, SkipReason, attributes, tokens, trim_eol};
+use super::{Field, SkipReason, Tokens, attributes, trim_eol};
 
 /// Whether the line starts with a Unix permission string followed by a blank.
 pub fn looks_like(line: &[u8]) -> bool {
@@ -94,14 +94,12 @@ enum SizeCol {
     Device,
 }
 
-fn size_column(line: &[u8], toks: &[(usize, usize)], i: usize) -> Option<SizeCol> {
-    let tok = |k: usize| toks.get(k).and_then(|&(s, e)| line.get(s..e));
-    let prev = tok(i.checked_sub(1)?)?;
+/// The size column from the token before the month (`prev`) and the one before that.
+fn size_column(prev: &[u8], before: Option<&[u8]>) -> Option<SizeCol> {
     let all_digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
     if all_digits(prev) {
         // "1, 3": the token before ends with a comma after digits.
-        if i >= 3
-            && let Some(major) = tok(i - 2).and_then(|t| t.strip_suffix(b","))
+        if let Some(major) = before.and_then(|t| t.strip_suffix(b","))
             && all_digits(major)
         {
             return Some(SizeCol::Device);
@@ -134,31 +132,35 @@ pub fn parse_line(line: &[u8], now: SystemTime) -> Result<FindData, SkipReason> 
     }
     let kind = line.first().copied().unwrap_or(b'-');
     let owner_writable = line.get(2) == Some(&b'w');
-    let toks = tokens(line);
-    let tok = |k: usize| toks.get(k).and_then(|&(s, e)| line.get(s..e));
+    let mut toks = Tokens::new(line);
 
     let mut size_error = false;
     let mut found = None;
-    for i in 2..toks.len() {
-        let (Some(month), Some(day), Some(when)) = (
-            tok(i).and_then(month_from_abbrev),
-            tok(i + 1).and_then(|d| digits_u32(d, 2)),
-            tok(i + 2).and_then(parse_when),
-        ) else {
-            continue;
-        };
-        match size_column(line, &toks, i) {
-            Some(SizeCol::Size(n)) => {
-                found = Some((i, month, day, when, n));
-                break;
+    let mut i = 2;
+    while let Some(t) = toks.get(i) {
+        let date = month_from_abbrev(t).and_then(|month| {
+            let day = toks.get(i + 1).and_then(|d| digits_u32(d, 2))?;
+            let when = toks.get(i + 2).and_then(parse_when)?;
+            Some((month, day, when))
+        });
+        if let Some((month, day, when)) = date {
+            // The tokens before the month were split on the way here.
+            let prev = toks.get(i - 1).unwrap_or_default();
+            let before = if i >= 3 { toks.get(i - 2) } else { None };
+            match size_column(prev, before) {
+                Some(SizeCol::Size(n)) => {
+                    found = Some((i, month, day, when, n));
+                    break;
+                }
+                Some(SizeCol::Device) => {
+                    found = Some((i, month, day, when, 0));
+                    break;
+                }
+                Some(SizeCol::Overflow) => size_error = true,
+                None => {}
             }
-            Some(SizeCol::Device) => {
-                found = Some((i, month, day, when, 0));
-                break;
-            }
-            Some(SizeCol::Overflow) => size_error = true,
-            None => {}
         }
+        i += 1;
     }
     let Some((i, month, day, when, size)) = found else {
         return Err(SkipReason::Malformed(if size_error {
@@ -183,7 +185,7 @@ pub fn parse_line(line: &[u8], now: SystemTime) -> Result<FindData, SkipReason> 
         }
     };
 
-    let name_start = toks.get(i + 2).map_or(line.len(), |&(_, e)| e + 1);
+    let name_start = toks.end_of(i + 2).map_or(line.len(), |e| e + 1);
     let rest = line
         .get(name_start..)
         .filter(|r| !r.is_empty())
