@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times curl against examples/http_get (blocking InternetReadFile, 64 KiB buffer) on the same
 # loopback nginx, A/B alternating within one run, and prints the median ratio per case
-# (ours / curl: below 1 is faster than curl).
+# (ours / curl: below 1 is faster than curl). The order flips every run.
 #
 #   benches/http_vs_curl.sh            # RUNS=5 by default
 #   RUNS=9 PORT=18080 benches/http_vs_curl.sh
@@ -64,9 +64,15 @@ run_case() {
     local name=$1; shift
     local curl_cmd=$1 ours_cmd=$2
     local ratios=() cpu_ratios=() c o
-    for _ in $(seq 1 "$RUNS"); do
-        read -r cw cc <<<"$(timeit bash -c "$curl_cmd")"
-        read -r ow oc <<<"$(timeit bash -c "$ours_cmd")"
+    for r in $(seq 1 "$RUNS"); do
+        # The order flips every run, so neither side always runs on a warmer machine.
+        if [ $((r % 2)) -eq 1 ]; then
+            read -r cw cc <<<"$(timeit bash -c "$curl_cmd")"
+            read -r ow oc <<<"$(timeit bash -c "$ours_cmd")"
+        else
+            read -r ow oc <<<"$(timeit bash -c "$ours_cmd")"
+            read -r cw cc <<<"$(timeit bash -c "$curl_cmd")"
+        fi
         ratios+=("$(echo "$ow / $cw" | bc -l)")
         cpu_ratios+=("$(echo "$oc / ($cc + 0.001)" | bc -l)")
         printf '  %-28s curl %7.3f s (cpu %6.3f)   ours %7.3f s (cpu %6.3f)\n' "$name" "$cw" "$cc" "$ow" "$oc"
