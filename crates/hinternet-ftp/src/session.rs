@@ -770,6 +770,7 @@ impl FtpSession {
             };
             match r {
                 Ok((resp, stream)) => {
+                    ack_now(&ctl).await;
                     let reply = resp.as_ref().map(reply_of);
                     self.after_reply(line.len() + 2, resp.as_ref().map_or(0, |r| r.body.len()));
                     if let Some(r) = &reply {
@@ -881,6 +882,22 @@ impl FtpSession {
         }
         self.broken.store(true, Ordering::Release);
     }
+}
+
+/// Acknowledges at once what the control connection has received (TCP_QUICKACK, on Linux).
+/// After a `150` the server's next reply (`226`) comes without a command of ours to carry the
+/// acknowledgement; a server that leaves Nagle's algorithm on (libunftp does) holds that reply
+/// until our delayed ACK fires, up to 40 ms per transfer. Measured on the demo's FTP pull of
+/// 300 files from libunftp: 3.56 s before, 0.11 s after.
+async fn ack_now(ctl: &Ctl) {
+    #[cfg(target_os = "linux")]
+    {
+        let sock = ctl.ftp.get_ref().await;
+        // Only an optimisation: a refusal changes nothing else.
+        let _ = rustix::net::sockopt::set_tcp_quickack(&*sock, true);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = ctl;
 }
 
 /// See [`FtpSession::interrupt_guard`].
