@@ -859,6 +859,8 @@ impl FtpSession {
                 return;
             }
         }
+        // A late reply that Nagle holds until the last one is acknowledged comes at once.
+        ack_now(&ctl).await;
         let late = tokio::time::timeout(ABORT_GRACE, ctl.ftp.read_response_in(&[])).await;
         ctl.late_reply = match late {
             Err(_) => true,
