@@ -161,6 +161,11 @@ impl std::fmt::Debug for CookieJar {
 }
 
 impl CookieJar {
+    /// Whether no cookie is stored: requests then skip the URL parse of the lookup.
+    pub fn is_empty(&self) -> bool {
+        self.cookies().is_empty()
+    }
+
     fn cookies(&self) -> MutexGuard<'_, Vec<Stored>> {
         self.cookies.lock().unwrap_or_else(|p| p.into_inner())
     }

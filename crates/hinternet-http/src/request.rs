@@ -461,7 +461,10 @@ impl HttpRequest {
             sent.push("Accept-Encoding", "gzip, deflate, br");
         }
         let cookie = if st.flags & INTERNET_FLAG_NO_COOKIES == 0 {
-            self.jar().and_then(|j| j.header_for(&st.url()))
+            // No URL to build and parse while the store is empty (most requests).
+            self.jar()
+                .filter(|j| !j.is_empty())
+                .and_then(|j| j.header_for(&st.url()))
         } else {
             None
         };
