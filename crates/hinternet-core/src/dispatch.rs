@@ -14,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use crate::consts::ERROR_INTERNET_OPERATION_CANCELLED;
 use crate::engine::Call;
@@ -52,14 +52,36 @@ impl<T> Outcome<T> {
 }
 
 /// Runs `fut` until it ends or `token` is cancelled (then: ERROR_INTERNET_OPERATION_CANCELLED).
-pub async fn cancellable<T>(
-    token: CancellationToken,
-    fut: impl Future<Output = Result<T>>,
-) -> Result<T> {
-    tokio::select! {
-        biased;
-        _ = token.cancelled() => Err(Error::new(ERROR_INTERNET_OPERATION_CANCELLED)),
-        r = fut => r,
+/// The cancellation is looked at first on every poll.
+pub fn cancellable<F>(token: CancellationToken, fut: F) -> Cancellable<F> {
+    Cancellable {
+        cancelled: token.cancelled_owned(),
+        fut,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`cancellable`]. A plain struct rather than an `async fn`: an async fn
+    /// keeps its argument and the local it is moved into as two fields, which doubled the size
+    /// of every request future it wrapped (and the bytes copied each time one is moved).
+    #[must_use = "futures do nothing unless polled"]
+    pub struct Cancellable<F> {
+        #[pin]
+        cancelled: WaitForCancellationFutureOwned,
+        #[pin]
+        fut: F,
+    }
+}
+
+impl<T, F: Future<Output = Result<T>>> Future for Cancellable<F> {
+    type Output = Result<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let this = self.project();
+        if this.cancelled.poll(cx).is_ready() {
+            return Poll::Ready(Err(Error::new(ERROR_INTERNET_OPERATION_CANCELLED)));
+        }
+        this.fut.poll(cx)
     }
 }
 

@@ -647,8 +647,12 @@ impl HttpRequest {
                     security_flags,
                     proxy_auth: Self::proxy_auth(opts),
                 };
+                // Boxed: setting up a connection (TCP, TLS, a proxy tunnel, the HTTP
+                // handshake) is the largest state by far, and every request future that
+                // holds it inline is copied whole each time it moves (docs/performance.md).
                 let conn =
-                    crate::pool::connect(&self.pool, key, permit, params, &self.node).await?;
+                    Box::pin(crate::pool::connect(&self.pool, key, permit, params, &self.node))
+                        .await?;
                 self.pool.share(key, &conn);
                 conn
             }
