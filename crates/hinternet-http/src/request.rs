@@ -214,13 +214,23 @@ fn version_text(v: http::Version) -> &'static str {
 
 /// Header names as most servers spell them (hyper hands them over in lower case).
 pub fn title_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    let mut out = Vec::with_capacity(name.len());
     let mut up = true;
-    for c in name.chars() {
-        out.push(if up { c.to_ascii_uppercase() } else { c });
-        up = c == '-';
+    for &b in name.as_bytes() {
+        out.push(if up { b.to_ascii_uppercase() } else { b });
+        up = b == b'-';
     }
-    out
+    // Only ASCII letters changed case: still valid UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| name.to_owned())
+}
+
+/// A header value as text: as it is when it is UTF-8 (nearly always), else with U+FFFD for
+/// the bytes that are not.
+fn value_text(v: &[u8]) -> String {
+    match std::str::from_utf8(v) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(v).into_owned(),
+    }
 }
 
 fn response_head(parts: &http::response::Parts) -> ResponseHead {
@@ -230,10 +240,7 @@ fn response_head(parts: &http::response::Parts) -> ResponseHead {
     };
     let mut headers = HeaderList::new();
     for (name, value) in &parts.headers {
-        headers.push(
-            title_case(name.as_str()),
-            String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        );
+        headers.push(title_case(name.as_str()), value_text(value.as_bytes()));
     }
     ResponseHead {
         version: version_text(parts.version).to_owned(),
@@ -650,9 +657,10 @@ impl HttpRequest {
                 // Boxed: setting up a connection (TCP, TLS, a proxy tunnel, the HTTP
                 // handshake) is the largest state by far, and every request future that
                 // holds it inline is copied whole each time it moves (docs/performance.md).
-                let conn =
-                    Box::pin(crate::pool::connect(&self.pool, key, permit, params, &self.node))
-                        .await?;
+                let conn = Box::pin(crate::pool::connect(
+                    &self.pool, key, permit, params, &self.node,
+                ))
+                .await?;
                 self.pool.share(key, &conn);
                 conn
             }
@@ -802,20 +810,25 @@ impl HttpRequest {
             .map_while(|i| head.headers.get("WWW-Authenticate", i))
             .map(str::to_owned)
             .collect();
-        let (flags, current_url) = {
+        let set_cookies: Vec<String> = (0..)
+            .map_while(|i| head.headers.get("Set-Cookie", i))
+            .map(str::to_owned)
+            .collect();
+        let flags = {
             let mut st = lock(&self.state);
             st.response = Some(head);
-            (st.flags, st.url())
+            st.flags
         };
+        // The URL is spelled out only for what needs it (cookies, Digest, a redirect).
+        let current_url = || self.url();
         if flags & INTERNET_FLAG_NO_COOKIES == 0
+            && !set_cookies.is_empty()
             && let Some(jar) = self.jar()
         {
-            let st = lock(&self.state);
-            if let Some(h) = st.response.as_ref() {
-                for v in (0..).map_while(|i| h.headers.get("Set-Cookie", i)) {
-                    // A server may set HttpOnly cookies; one the store refuses is ignored.
-                    let _ = jar.set(v, &current_url, INTERNET_COOKIE_HTTPONLY);
-                }
+            let url = current_url();
+            for v in &set_cookies {
+                // A server may set HttpOnly cookies; one the store refuses is ignored.
+                let _ = jar.set(v, &url, INTERNET_COOKIE_HTTPONLY);
             }
         }
         self.node.notify(|| StatusEvent::ResponseReceived(hlen));
@@ -835,7 +848,7 @@ impl HttpRequest {
                 let pass = pass.unwrap_or_default();
                 let target = remove_dot_segments(&lock(&self.state).object);
                 let cnonce = crate::auth::md5_hex(
-                    format!("{:?}{}", std::time::SystemTime::now(), current_url).as_bytes(),
+                    format!("{:?}{}", std::time::SystemTime::now(), current_url()).as_bytes(),
                 );
                 let scheme_of = |c: &String| c.trim_start().to_ascii_lowercase();
                 let answer = challenges
@@ -869,9 +882,9 @@ impl HttpRequest {
         if matches!(status, 301 | 302 | 303 | 307 | 308)
             && flags & INTERNET_FLAG_NO_AUTO_REDIRECT == 0
             && let Some(loc) = location
-            && let Some(next) = redirect_target(&current_url, &loc)?
+            && let Some(next) = redirect_target(&current_url(), &loc)?
         {
-            let was_secure = current_url.starts_with("https:");
+            let was_secure = lock(&self.state).secure;
             if was_secure && !next.secure && flags & INTERNET_FLAG_IGNORE_REDIRECT_TO_HTTP == 0 {
                 return Err(Error::new(ERROR_INTERNET_HTTPS_TO_HTTP_ON_REDIR));
             }
