@@ -378,7 +378,11 @@ impl Engine {
         if DRIVING.get() {
             self.release_detached(ready);
         } else {
-            self.block_on(finalize_all(ready));
+            // Most releases finish at once (a connection back to its pool): no runtime entry.
+            let mut fut = std::pin::pin!(finalize_all(ready));
+            if self.poll_once(fut.as_mut()).is_none() {
+                self.block_on(fut);
+            }
         }
         Ok(())
     }
