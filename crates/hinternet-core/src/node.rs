@@ -3,7 +3,7 @@
 //! notification queue.
 
 use std::any::{Any, TypeId};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 
@@ -27,14 +27,16 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// State shared by every handle under one InternetOpen root.
 pub struct Session {
     is_async: bool,
-    extensions: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    /// A handful at most (pool, cookie store, credential caches): a list beats hashing a
+    /// TypeId on every request.
+    extensions: Mutex<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>,
 }
 
 impl Session {
     pub(crate) fn new(is_async: bool) -> Arc<Session> {
         Arc::new(Session {
             is_async,
-            extensions: Mutex::new(HashMap::new()),
+            extensions: Mutex::new(Vec::new()),
         })
     }
 
@@ -45,13 +47,19 @@ impl Session {
 
     /// Per-root state of a leaf (a connection pool, a cookie jar), created on first use.
     pub fn extension<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Arc<T> {
-        let mut map = lock(&self.extensions);
-        let entry = map
-            .entry(TypeId::of::<T>())
-            .or_insert_with(|| Arc::new(make()));
-        Arc::clone(entry)
+        let id = TypeId::of::<T>();
+        let mut list = lock(&self.extensions);
+        let entry = match list.iter().position(|(t, _)| *t == id) {
+            Some(i) => Arc::clone(&list[i].1),
+            None => {
+                let made: Arc<dyn Any + Send + Sync> = Arc::new(make());
+                list.push((id, Arc::clone(&made)));
+                made
+            }
+        };
+        entry
             .downcast::<T>()
-            .unwrap_or_else(|_| unreachable!("extension map is keyed by TypeId"))
+            .unwrap_or_else(|_| unreachable!("extensions are keyed by TypeId"))
     }
 }
 

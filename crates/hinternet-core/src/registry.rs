@@ -105,7 +105,9 @@ impl Registry {
     /// The protocol for a scheme; `ERROR_INTERNET_UNRECOGNIZED_SCHEME` when none serves it.
     pub fn for_scheme(&self, scheme: &str) -> Result<Arc<dyn Protocol>> {
         let s = self.schemes.read().unwrap_or_else(|p| p.into_inner());
-        s.get(&scheme.to_ascii_lowercase())
+        // Schemes come lower-cased from URL cracking; other spellings are folded here.
+        s.get(scheme)
+            .or_else(|| s.get(&scheme.to_ascii_lowercase()))
             .cloned()
             .ok_or_else(|| Error::new(ERROR_INTERNET_UNRECOGNIZED_SCHEME))
     }

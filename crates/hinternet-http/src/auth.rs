@@ -52,7 +52,12 @@ impl BasicCache {
 
     /// The accepted `Authorization` value for a server, if any.
     pub fn get(&self, secure: bool, host: &str, port: u16) -> Option<String> {
-        self.map().get(&Self::key(secure, host, port)).cloned()
+        let map = self.map();
+        if map.is_empty() {
+            // The common case: no key to build.
+            return None;
+        }
+        map.get(&Self::key(secure, host, port)).cloned()
     }
 
     /// Keeps a Basic `Authorization` value the server accepted.

@@ -15,6 +15,13 @@ impl HeaderList {
         HeaderList::default()
     }
 
+    /// An empty list with room for `n` lines.
+    pub fn with_capacity(n: usize) -> Self {
+        HeaderList {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
     /// The lines in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries.iter().map(|(n, v)| (n.as_str(), v.as_str()))

@@ -125,7 +125,7 @@ impl Protocol for HttpProtocol {
     /// InternetOpenUrl: the request handle is created directly under the root (it carries the
     /// server it talks to, so no connect handle is needed: closing it sends HANDLE_CLOSING for
     /// the request only, as native); GET with the headers argument added (ADD), then sent.
-    async fn open_url(&self, root: &Call, request: UrlRequest) -> Result<Handle> {
+    async fn open_url(&self, root: &Call, mut request: UrlRequest) -> Result<Handle> {
         let secure = request.scheme == "https";
         let flags = request.flags | if secure { INTERNET_FLAG_SECURE } else { 0 };
         let port = if request.port != 0 {
@@ -136,16 +136,16 @@ impl Protocol for HttpProtocol {
             80
         };
         let info = Arc::new(ConnectInfo {
-            host: request.host.clone(),
+            host: std::mem::take(&mut request.host),
             port,
-            user: request.user.clone(),
-            password: request.password.clone().map(Secret::new),
+            user: request.user.take(),
+            password: request.password.take().map(Secret::new),
             flags,
         });
         let mut object = if request.path.is_empty() {
             "/".to_owned()
         } else {
-            request.path.clone()
+            std::mem::take(&mut request.path)
         };
         object.push_str(&request.extra);
         let open = OpenRequest::new(Some("GET"), Some(&object), None, None, &[], flags);

@@ -238,7 +238,7 @@ fn response_head(parts: &http::response::Parts) -> ResponseHead {
         Some(r) => String::from_utf8_lossy(r.as_bytes()).into_owned(),
         None => parts.status.canonical_reason().unwrap_or("").to_owned(),
     };
-    let mut headers = HeaderList::new();
+    let mut headers = HeaderList::with_capacity(parts.headers.len());
     for (name, value) in &parts.headers {
         headers.push(title_case(name.as_str()), value_text(value.as_bytes()));
     }
@@ -251,30 +251,38 @@ fn response_head(parts: &http::response::Parts) -> ResponseHead {
 }
 
 fn keeps_alive(head: &ResponseHead) -> bool {
-    let conn = head
-        .headers
-        .get("Connection", 0)
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if conn.split(',').any(|t| t.trim() == "close") {
+    let conn = head.headers.get("Connection", 0).unwrap_or_default();
+    let conn_has = |token: &str| {
+        conn.split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case(token))
+    };
+    if conn_has("close") {
         return false;
     }
     let framed = head.headers.contains("Content-Length")
-        || head
-            .headers
-            .get("Transfer-Encoding", 0)
-            .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"))
+        || head.headers.get("Transfer-Encoding", 0).is_some_and(|t| {
+            t.split(',')
+                .any(|c| c.trim().eq_ignore_ascii_case("chunked"))
+        })
         || matches!(head.status, 100..=199 | 204 | 304)
         || head.version == "HTTP/2";
     if !framed {
         // A close-delimited body: the connection ends with it.
         return false;
     }
-    head.version != "HTTP/1.0" || conn.split(',').any(|t| t.trim() == "keep-alive")
+    head.version != "HTTP/1.0" || conn_has("keep-alive")
 }
 
 fn head_len(head: &ResponseHead) -> u32 {
-    let n: usize = head.status_line().len()
+    // The status line's length without spelling it out: "HTTP/1.1 200 OK".
+    let status_line = head.version.len()
+        + 4
+        + if head.reason.is_empty() {
+            0
+        } else {
+            1 + head.reason.len()
+        };
+    let n: usize = status_line
         + 2
         + head
             .headers
