@@ -135,6 +135,11 @@ impl Async {
     /// Reads `h` to its end: reads complete at once or pend until their REQUEST_COMPLETE
     /// {1, 0} on `h` with the child context.
     fn read_all(&self, h: Handle) -> Vec<u8> {
+        self.read_all_with(h, CHILD_CTX)
+    }
+
+    /// [`read_all`](Self::read_all) for a handle whose REQUEST_COMPLETE carries `context`.
+    fn read_all_with(&self, h: Handle, context: usize) -> Vec<u8> {
         let mut out = Vec::new();
         for _ in 0..100_000 {
             let chunk: Slot<Vec<u8>> = Slot::default();
@@ -154,7 +159,7 @@ impl Async {
                     let done = self.log.wait_complete_after(mark);
                     assert_eq!(
                         (done.handle, done.context, result_of(&done)),
-                        (h, CHILD_CTX, OK)
+                        (h, context, OK)
                     );
                     chunk.get().unwrap()
                 }
@@ -682,36 +687,7 @@ fn async_internet_open_url_pends_and_completes_with_the_new_handle() {
 impl Async {
     /// [`read_all`](Self::read_all) for a handle opened with the URL context.
     fn read_all_url(&self, h: Handle) -> Vec<u8> {
-        let mut out = Vec::new();
-        for _ in 0..100_000 {
-            let chunk: Slot<Vec<u8>> = Slot::default();
-            let c = chunk.clone();
-            let mark = self.log.mark();
-            let now =
-                raw::internet_read_file(&self.engine, h.as_raw(), vec![0u8; 65536], move |r| {
-                    let (n, b) = r.as_ref().unwrap();
-                    c.put(b[..*n].to_vec());
-                });
-            let got = match now {
-                Outcome::Done(r) => {
-                    let (n, b) = r.unwrap();
-                    b[..n].to_vec()
-                }
-                Outcome::Pending => {
-                    let done = self.log.wait_complete_after(mark);
-                    assert_eq!(
-                        (done.handle, done.context, result_of(&done)),
-                        (h, URL_CTX, OK)
-                    );
-                    chunk.get().unwrap()
-                }
-            };
-            if got.is_empty() {
-                return out;
-            }
-            out.extend_from_slice(&got);
-        }
-        panic!("the data did not end");
+        self.read_all_with(h, URL_CTX)
     }
 }
 

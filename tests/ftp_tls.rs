@@ -138,29 +138,33 @@ fn ftps_url(server: &FtpServer, path: &str) -> String {
     server.url_with_login(path).replacen("ftp://", "ftps://", 1)
 }
 
+/// InternetOpenUrl of `path` on `server` as an ftps:// URL, from a root trusting the test CA.
+fn open_ftps(
+    e: &hinternet_core::Engine,
+    server: &FtpServer,
+    path: &str,
+) -> hinternet::Result<hinternet_core::Handle> {
+    let r = root(e, 0);
+    hinternet_ftp::set_tls_client_config(e, r.as_raw(), Arc::new(TestCa::shared().client_config()))
+        .unwrap();
+    done(raw::internet_open_url(
+        e,
+        r.as_raw(),
+        &ftps_url(server, path),
+        None,
+        INTERNET_FLAG_PASSIVE,
+        1,
+        |_| {},
+    ))
+}
+
 #[test]
 fn an_ftps_url_is_implicit_tls_from_the_first_byte() {
     let server = implicit_server(&TestCa::shared().server_cert());
     let data = pattern::bytes(3, 700_000);
     std::fs::write(server.root().join("implicit.bin"), &data).unwrap();
     let e = engine();
-    let r = root(&e, 0);
-    hinternet_ftp::set_tls_client_config(
-        &e,
-        r.as_raw(),
-        Arc::new(TestCa::shared().client_config()),
-    )
-    .unwrap();
-    let f = done(raw::internet_open_url(
-        &e,
-        r.as_raw(),
-        &ftps_url(&server, "/implicit.bin"),
-        None,
-        INTERNET_FLAG_PASSIVE,
-        1,
-        |_| {},
-    ))
-    .unwrap();
+    let f = open_ftps(&e, &server, "/implicit.bin").unwrap();
     assert!(read_to_end(&e, f, 65536).unwrap() == data);
     raw::internet_close_handle(&e, f.as_raw()).unwrap();
 }
@@ -169,23 +173,7 @@ fn an_ftps_url_is_implicit_tls_from_the_first_byte() {
 fn an_implicit_ftps_server_with_an_untrusted_certificate_is_invalid_ca() {
     let server = implicit_server(&TestCa::self_signed_unknown());
     let e = engine();
-    let r = root(&e, 0);
-    hinternet_ftp::set_tls_client_config(
-        &e,
-        r.as_raw(),
-        Arc::new(TestCa::shared().client_config()),
-    )
-    .unwrap();
-    let err = done(raw::internet_open_url(
-        &e,
-        r.as_raw(),
-        &ftps_url(&server, "/x"),
-        None,
-        INTERNET_FLAG_PASSIVE,
-        1,
-        |_| {},
-    ))
-    .unwrap_err();
+    let err = open_ftps(&e, &server, "/x").unwrap_err();
     assert_eq!(err.code(), ERROR_INTERNET_INVALID_CA, "{err:?}");
 }
 
