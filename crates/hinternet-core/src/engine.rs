@@ -278,7 +278,7 @@ impl Engine {
             Arc::clone(&self.0.table),
             0,
             p.flags,
-            options,
+            Arc::new(options),
             None,
         ));
         let _ = node.ops.set(Arc::new(NoOps));

@@ -94,7 +94,9 @@ pub struct Node {
     pub(crate) children: Mutex<Vec<Arc<Node>>>,
     pub(crate) context: AtomicUsize,
     pub(crate) flags: u32,
-    pub(crate) options: Mutex<Options>,
+    /// Shared with the children created from it until one side changes (copy-on-write):
+    /// creating a handle and reading its options copy no strings.
+    pub(crate) options: Mutex<Arc<Options>>,
     pub(crate) callback: Mutex<Option<SharedCallback>>,
     pub(crate) count: AtomicUsize,
     pub(crate) cancel: CancellationToken,
@@ -112,7 +114,7 @@ impl Node {
         table: Arc<Table>,
         context: usize,
         flags: u32,
-        options: Options,
+        options: Arc<Options>,
         callback: Option<SharedCallback>,
     ) -> Node {
         Node {
@@ -163,9 +165,10 @@ impl Node {
         self.parent.as_ref()
     }
 
-    /// A copy of the handle's options.
-    pub fn options(&self) -> Options {
-        lock(&self.options).clone()
+    /// The handle's options as they are now (a shared snapshot: later changes to the handle
+    /// do not show in it).
+    pub fn options(&self) -> Arc<Options> {
+        Arc::clone(&lock(&self.options))
     }
 
     /// Reads the options without copying them.
@@ -175,7 +178,7 @@ impl Node {
 
     /// Changes the options.
     pub fn update_options<R>(&self, f: impl FnOnce(&mut Options) -> R) -> R {
-        f(&mut lock(&self.options))
+        f(Arc::make_mut(&mut lock(&self.options)))
     }
 
     /// The protocol object.

@@ -85,7 +85,8 @@ pub trait Protocol: Send + Sync + 'static {
 /// Schemes and services to protocols.
 #[derive(Default)]
 pub struct Registry {
-    schemes: RwLock<HashMap<String, Arc<dyn Protocol>>>,
+    /// A handful of schemes: a list searched in order beats hashing the scheme per URL.
+    schemes: RwLock<Vec<(String, Arc<dyn Protocol>)>>,
     services: RwLock<HashMap<u32, Arc<dyn Protocol>>>,
 }
 
@@ -94,7 +95,9 @@ impl Registry {
     pub fn register(&self, schemes: &[&str], services: &[u32], protocol: Arc<dyn Protocol>) {
         let mut s = self.schemes.write().unwrap_or_else(|p| p.into_inner());
         for scheme in schemes {
-            s.insert(scheme.to_ascii_lowercase(), Arc::clone(&protocol));
+            let scheme = scheme.to_ascii_lowercase();
+            s.retain(|(known, _)| *known != scheme);
+            s.push((scheme, Arc::clone(&protocol)));
         }
         let mut v = self.services.write().unwrap_or_else(|p| p.into_inner());
         for service in services {
@@ -105,10 +108,9 @@ impl Registry {
     /// The protocol for a scheme; `ERROR_INTERNET_UNRECOGNIZED_SCHEME` when none serves it.
     pub fn for_scheme(&self, scheme: &str) -> Result<Arc<dyn Protocol>> {
         let s = self.schemes.read().unwrap_or_else(|p| p.into_inner());
-        // Schemes come lower-cased from URL cracking; other spellings are folded here.
-        s.get(scheme)
-            .or_else(|| s.get(&scheme.to_ascii_lowercase()))
-            .cloned()
+        s.iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(scheme))
+            .map(|(_, p)| Arc::clone(p))
             .ok_or_else(|| Error::new(ERROR_INTERNET_UNRECOGNIZED_SCHEME))
     }
 
@@ -117,7 +119,7 @@ impl Registry {
         let mut out: Vec<Arc<dyn Protocol>> = Vec::new();
         let s = self.schemes.read().unwrap_or_else(|p| p.into_inner());
         let v = self.services.read().unwrap_or_else(|p| p.into_inner());
-        for p in s.values().chain(v.values()) {
+        for p in s.iter().map(|(_, p)| p).chain(v.values()) {
             if !out.iter().any(|q| Arc::ptr_eq(q, p)) {
                 out.push(Arc::clone(p));
             }
@@ -137,7 +139,7 @@ impl Registry {
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = self.schemes.read().unwrap_or_else(|p| p.into_inner());
-        let mut names: Vec<_> = s.keys().cloned().collect();
+        let mut names: Vec<_> = s.iter().map(|(n, _)| n.clone()).collect();
         names.sort();
         f.debug_struct("Registry").field("schemes", &names).finish()
     }

@@ -1,5 +1,6 @@
 //! The handle table: handle values to nodes, with slot reuse under a new generation.
 
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
 
 use dashmap::DashMap;
@@ -19,10 +20,31 @@ struct Slots {
     free: Vec<u32>,
 }
 
+/// Hashes a handle value with one multiplication (Fibonacci hashing): handle values are not
+/// attacker-chosen keys, and SipHash was most of the cost of a lookup, made on every call.
+#[derive(Default, Clone, Copy)]
+struct HandleHasher(u64);
+
+impl Hasher for HandleHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Live handles by value.
 #[derive(Default)]
 pub struct Table {
-    map: DashMap<u64, Arc<Node>>,
+    map: DashMap<u64, Arc<Node>, BuildHasherDefault<HandleHasher>>,
     slots: Mutex<Slots>,
 }
 

@@ -3,7 +3,6 @@
 //! connection goes back to the pool only once the body has been read to its end.
 
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -15,12 +14,10 @@ use hyper::body::Incoming;
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
-use crate::pool::{Conn, Pool, PoolKey};
+use crate::pool::{Conn, Pool};
 
 /// Where a finished body's connection goes.
 pub(crate) struct Return {
-    pub pool: Arc<Pool>,
-    pub key: PoolKey,
     pub conn: Conn,
     /// False when the response said the connection closes (`Connection: close`, HTTP/1.0).
     pub reusable: bool,
@@ -176,7 +173,7 @@ impl BodyState {
         self.timer = None;
         if let Some(r) = self.ret.take() {
             if r.reusable {
-                r.pool.checkin(&r.key, r.conn);
+                Pool::checkin(r.conn);
             } else {
                 self.closed_now = true;
             }

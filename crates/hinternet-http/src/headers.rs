@@ -4,9 +4,22 @@ use hinternet_core::consts::*;
 use hinternet_core::{Error, Result};
 
 /// An ordered list of header lines (`name`, `value`), names compared without regard to case.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Every name and value lives in one string, back to back, and each line is a pair of ranges
+/// into it: a whole response head is two allocations, not two per line. A value that is
+/// replaced or coalesced is written anew at the end; the old bytes stay unused until the list
+/// is dropped.
+#[derive(Clone, Default)]
 pub struct HeaderList {
-    entries: Vec<(String, String)>,
+    text: String,
+    lines: Vec<Line>,
+}
+
+/// One line's name and value as byte ranges of [`HeaderList::text`].
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    name: (usize, usize),
+    value: (usize, usize),
 }
 
 impl HeaderList {
@@ -15,35 +28,41 @@ impl HeaderList {
         HeaderList::default()
     }
 
-    /// An empty list with room for `n` lines.
+    /// An empty list with room for `n` lines (of a common length).
     pub fn with_capacity(n: usize) -> Self {
         HeaderList {
-            entries: Vec::with_capacity(n),
+            text: String::with_capacity(n * 32),
+            lines: Vec::with_capacity(n),
         }
+    }
+
+    fn slice(&self, (from, to): (usize, usize)) -> &str {
+        &self.text[from..to]
     }
 
     /// The lines in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.lines
+            .iter()
+            .map(|l| (self.slice(l.name), self.slice(l.value)))
     }
 
     /// The number of lines.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.lines.len()
     }
 
     /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.lines.is_empty()
     }
 
     /// The `index`-th value of the header `name` (0-based).
     pub fn get(&self, name: &str, index: usize) -> Option<&str> {
-        self.entries
-            .iter()
+        self.iter()
             .filter(|(n, _)| n.eq_ignore_ascii_case(name))
             .nth(index)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 
     /// Whether a header of that name is present.
@@ -52,27 +71,75 @@ impl HeaderList {
     }
 
     fn position(&self, name: &str) -> Option<usize> {
-        self.entries
+        self.lines
             .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(name))
+            .position(|l| self.slice(l.name).eq_ignore_ascii_case(name))
+    }
+
+    /// Writes a value at the end of the text and returns its range.
+    fn append(&mut self, write: impl FnOnce(&mut String)) -> (usize, usize) {
+        let from = self.text.len();
+        write(&mut self.text);
+        (from, self.text.len())
+    }
+
+    /// Appends a line whose name and value are written straight into the list's text.
+    pub fn push_with(&mut self, name: impl FnOnce(&mut String), value: impl FnOnce(&mut String)) {
+        let name = self.append(name);
+        let value = self.append(value);
+        self.lines.push(Line { name, value });
     }
 
     /// Appends a line (duplicates allowed).
-    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.entries.push((name.into(), value.into()));
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.push_with(|t| t.push_str(name), |t| t.push_str(value));
+    }
+
+    /// Appends a line whose value is formatted in place (`format_args!`), without a string of
+    /// its own.
+    pub fn push_fmt(&mut self, name: &str, value: std::fmt::Arguments<'_>) {
+        use std::fmt::Write;
+        // Writing into a String cannot fail.
+        self.push_with(
+            |t| t.push_str(name),
+            |t| {
+                let _ = t.write_fmt(value);
+            },
+        );
     }
 
     /// Sets a header: replaces the value of the first line of that name in place, or appends.
-    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+    pub fn set(&mut self, name: &str, value: &str) {
         match self.position(name) {
-            Some(i) => self.entries[i].1 = value.into(),
+            Some(i) => self.lines[i].value = self.append(|t| t.push_str(value)),
             None => self.push(name, value),
         }
     }
 
+    /// The lines `keep` accepts as an `http` header map, the values sharing one copy of the
+    /// text. A name or value `http` refuses is `ERROR_HTTP_INVALID_HEADER`.
+    pub fn to_header_map(&self, keep: impl Fn(&str) -> bool) -> Result<http::HeaderMap> {
+        let shared = bytes::Bytes::copy_from_slice(self.text.as_bytes());
+        let mut map = http::HeaderMap::with_capacity(self.lines.len());
+        for l in &self.lines {
+            let name = self.slice(l.name);
+            if !keep(name) {
+                continue;
+            }
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| Error::new(ERROR_HTTP_INVALID_HEADER).with_source(e))?;
+            let value = http::HeaderValue::from_maybe_shared(shared.slice(l.value.0..l.value.1))
+                .map_err(|e| Error::new(ERROR_HTTP_INVALID_HEADER).with_source(e))?;
+            map.append(name, value);
+        }
+        Ok(map)
+    }
+
     /// Removes every line of that name.
     pub fn remove_all(&mut self, name: &str) {
-        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        let text = &self.text;
+        self.lines
+            .retain(|l| !text[l.name.0..l.name.1].eq_ignore_ascii_case(name));
     }
 
     /// HttpAddRequestHeaders: applies every line of `text` with `modifiers`
@@ -106,7 +173,7 @@ impl HeaderList {
         if replace {
             return match existing {
                 Some(i) => {
-                    self.entries.remove(i);
+                    self.lines.remove(i);
                     if !value.is_empty() {
                         self.push(name, value);
                     }
@@ -132,13 +199,30 @@ impl HeaderList {
         };
         match (sep, existing) {
             (Some(sep), Some(i)) if !add => {
-                let v = &mut self.entries[i].1;
-                v.push_str(sep);
-                v.push_str(value);
+                let old = self.lines[i].value;
+                self.lines[i].value = self.append(|t| {
+                    t.extend_from_within(old.0..old.1);
+                    t.push_str(sep);
+                    t.push_str(value);
+                });
             }
             _ => self.push(name, value),
         }
         Ok(())
+    }
+}
+
+impl PartialEq for HeaderList {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for HeaderList {}
+
+impl std::fmt::Debug for HeaderList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 

@@ -131,6 +131,8 @@ pub struct Conn {
     pub driver: Option<Driver>,
     /// The server's connection slot, held until every handle on the connection is gone.
     _permit: Arc<OwnedSemaphorePermit>,
+    /// The pool entry of its server, where it goes back when its response is done.
+    home: Arc<Slot>,
 }
 
 /// A connection's I/O future.
@@ -150,6 +152,7 @@ impl Conn {
                 protocol: self.protocol.clone(),
                 driver: None,
                 _permit: Arc::clone(&self._permit),
+                home: Arc::clone(&self.home),
             }),
             Sender::H1(_) => None,
         }
@@ -239,8 +242,14 @@ impl std::fmt::Debug for Pool {
 pub enum Checkout {
     /// An idle connection to reuse.
     Reused(Conn),
-    /// A free slot: make a new connection with it.
-    New(OwnedSemaphorePermit),
+    /// A free slot: make a new connection with it ([`connect`]).
+    New(FreeSlot),
+}
+
+/// One of a server's connection slots, taken for a new connection.
+pub struct FreeSlot {
+    permit: OwnedSemaphorePermit,
+    home: Arc<Slot>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -250,6 +259,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Pool {
     fn slot(&self, key: &PoolKey, max: u32) -> Arc<Slot> {
         let mut slots = lock(&self.slots);
+        if let Some(slot) = slots.get(key) {
+            return Arc::clone(slot);
+        }
         Arc::clone(slots.entry(key.clone()).or_insert_with(|| {
             Arc::new(Slot {
                 sem: Arc::new(Semaphore::new(max.max(1) as usize)),
@@ -291,8 +303,8 @@ impl Pool {
             }
             tokio::select! {
                 p = Arc::clone(&slot.sem).acquire_owned() => {
-                    if let Ok(p) = p {
-                        return Checkout::New(p);
+                    if let Ok(permit) = p {
+                        return Checkout::New(FreeSlot { permit, home: Arc::clone(&slot) });
                     }
                 }
                 _ = &mut notified => {}
@@ -311,17 +323,15 @@ impl Pool {
         }
     }
 
-    /// Gives a connection whose response was read to the end back for reuse (an HTTP/2 one
-    /// is shared already: only this request's handle on it goes).
-    pub fn checkin(&self, key: &PoolKey, conn: Conn) {
+    /// Gives a connection whose response was read to the end back to its server's pool entry
+    /// for reuse (an HTTP/2 one is shared already: only this request's handle on it goes).
+    pub fn checkin(conn: Conn) {
         if conn.sender.is_closed() || conn.sender.is_h2() {
             return;
         }
-        let slot = lock(&self.slots).get(key).cloned();
-        if let Some(slot) = slot {
-            lock(&slot.idle).push((conn, Instant::now()));
-            slot.notify.notify_one();
-        }
+        let slot = Arc::clone(&conn.home);
+        lock(&slot.idle).push((conn, Instant::now()));
+        slot.notify.notify_one();
     }
 
     /// Drops every idle connection (INTERNET_OPTION_SETTINGS_CHANGED); shared HTTP/2
@@ -375,10 +385,11 @@ async fn with_timeout<T>(
 pub async fn connect(
     pool: &Pool,
     key: &PoolKey,
-    permit: OwnedSemaphorePermit,
+    slot: FreeSlot,
     params: ConnectParams,
     node: &NodeRef,
 ) -> Result<Conn> {
+    let FreeSlot { permit, home } = slot;
     let first = pool.first_contact(&key.host, key.port);
     if first {
         node.notify(|| StatusEvent::ResolvingName(key.host.clone()));
@@ -482,6 +493,7 @@ pub async fn connect(
             protocol,
             driver,
             _permit: Arc::new(permit),
+            home,
         })
     } else {
         let (sender, driver) = handshake(TokioIo::new(tcp), false).await?;
@@ -494,6 +506,7 @@ pub async fn connect(
             protocol: None,
             driver,
             _permit: Arc::new(permit),
+            home,
         })
     }
 }
@@ -560,7 +573,7 @@ fn tunnel_answer(bytes: &[u8]) -> Result<Option<ResponseHead>> {
     }
     let mut list = crate::headers::HeaderList::new();
     for h in parsed.headers.iter() {
-        list.push(h.name, String::from_utf8_lossy(h.value).into_owned());
+        list.push(h.name, &String::from_utf8_lossy(h.value));
     }
     Ok(Some(ResponseHead {
         version: format!("HTTP/1.{}", parsed.version.unwrap_or(1)),

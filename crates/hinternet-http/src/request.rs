@@ -65,7 +65,6 @@ struct Upload {
     task: tokio::task::JoinHandle<UploadResult>,
     stop: tokio::sync::oneshot::Sender<()>,
     conn: Conn,
-    key: PoolKey,
 }
 
 fn poll_driver(d: &mut Option<crate::pool::Driver>, cx: &mut Context<'_>) {
@@ -106,17 +105,23 @@ impl ReqState {
         format!(
             "{scheme}://{}{}{}",
             self.host,
-            self.port_suffix(),
+            PortSuffix(self.secure, self.port),
             self.object
         )
     }
+}
 
-    fn port_suffix(&self) -> String {
-        let default = if self.secure { 443 } else { 80 };
-        if self.port == default {
-            String::new()
+/// `":port"` after a host when the port is not the scheme's default (`secure`: https), else
+/// nothing.
+struct PortSuffix(bool, u16);
+
+impl std::fmt::Display for PortSuffix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let default = if self.0 { 443 } else { 80 };
+        if self.1 == default {
+            Ok(())
         } else {
-            format!(":{}", self.port)
+            write!(f, ":{}", self.1)
         }
     }
 }
@@ -212,24 +217,26 @@ fn version_text(v: http::Version) -> &'static str {
     }
 }
 
-/// Header names as most servers spell them (hyper hands them over in lower case).
-pub fn title_case(name: &str) -> String {
-    let mut out = Vec::with_capacity(name.len());
-    let mut up = true;
-    for &b in name.as_bytes() {
-        out.push(if up { b.to_ascii_uppercase() } else { b });
-        up = b == b'-';
+/// Writes a header name as most servers spell it (hyper hands names over in lower case):
+/// the first letter and each one after a `-` in upper case.
+fn push_title_cased(out: &mut String, name: &str) {
+    let start = out.len();
+    out.push_str(name);
+    let mut word = Some(start);
+    while let Some(i) = word {
+        if let Some(first) = out.get_mut(i..i + 1) {
+            first.make_ascii_uppercase();
+        }
+        word = out[i..].find('-').map(|j| i + j + 1);
     }
-    // Only ASCII letters changed case: still valid UTF-8.
-    String::from_utf8(out).unwrap_or_else(|_| name.to_owned())
 }
 
-/// A header value as text: as it is when it is UTF-8 (nearly always), else with U+FFFD for
-/// the bytes that are not.
-fn value_text(v: &[u8]) -> String {
+/// Writes a header value as text: as it is when it is UTF-8 (nearly always), else with U+FFFD
+/// for the bytes that are not.
+fn push_value_text(out: &mut String, v: &[u8]) {
     match std::str::from_utf8(v) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(v).into_owned(),
+        Ok(s) => out.push_str(s),
+        Err(_) => out.push_str(&String::from_utf8_lossy(v)),
     }
 }
 
@@ -240,7 +247,10 @@ fn response_head(parts: &http::response::Parts) -> ResponseHead {
     };
     let mut headers = HeaderList::with_capacity(parts.headers.len());
     for (name, value) in &parts.headers {
-        headers.push(title_case(name.as_str()), value_text(value.as_bytes()));
+        headers.push_with(
+            |t| push_title_cased(t, name.as_str()),
+            |t| push_value_text(t, value.as_bytes()),
+        );
     }
     ResponseHead {
         version: version_text(parts.version).to_owned(),
@@ -328,10 +338,10 @@ impl HttpRequest {
         };
         let mut headers = HeaderList::new();
         if let Some(r) = &open.referrer {
-            headers.push("Referer", r.clone());
+            headers.push("Referer", r);
         }
         if !open.accept_types.is_empty() {
-            headers.push("Accept", open.accept_types.join(", "));
+            headers.push("Accept", &open.accept_types.join(", "));
         }
         let security_flags = open.flags
             & (SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID);
@@ -362,7 +372,7 @@ impl HttpRequest {
         }
     }
 
-    fn options(&self) -> Options {
+    fn options(&self) -> Arc<Options> {
         self.node.get().map(|n| n.options()).unwrap_or_default()
     }
 
@@ -443,16 +453,19 @@ impl HttpRequest {
         let user = &st.headers;
         let mut sent = HeaderList::new();
         if !user.contains("Host") {
-            sent.push("Host", format!("{}{}", st.host, st.port_suffix()));
+            sent.push_fmt(
+                "Host",
+                format_args!("{}{}", st.host, PortSuffix(st.secure, st.port)),
+            );
         }
         if !user.contains("Content-Length") {
             match (plan.streaming_total, &plan.body) {
                 (Some(0), _) => {}
-                (Some(total), _) => sent.push("Content-Length", total.to_string()),
+                (Some(total), _) => sent.push_fmt("Content-Length", format_args!("{total}")),
                 (None, body) => {
                     let n = body.as_ref().map_or(0, Bytes::len);
                     if n != 0 || plan.method != "GET" {
-                        sent.push("Content-Length", n.to_string());
+                        sent.push_fmt("Content-Length", format_args!("{n}"));
                     }
                 }
             }
@@ -495,57 +508,55 @@ impl HttpRequest {
         if let Some(a) = &st.auth
             && !user.contains("Authorization")
         {
-            sent.push("Authorization", a.clone());
+            sent.push("Authorization", a);
         }
         if let Some(c) = cookie {
-            sent.push("Cookie", c);
+            sent.push("Cookie", &c);
         }
         if absolute
             && !user.contains("Proxy-Authorization")
             && let Some(a) = Self::proxy_auth(opts)
         {
-            sent.push("Proxy-Authorization", a);
+            sent.push("Proxy-Authorization", &a);
         }
         let uri = if h2 || absolute {
             let scheme = if st.secure { "https" } else { "http" };
-            format!("{scheme}://{}{}{}", st.host, st.port_suffix(), target)
+            format!(
+                "{scheme}://{}{}{}",
+                st.host,
+                PortSuffix(st.secure, st.port),
+                target
+            )
         } else {
             target.clone()
         };
-        let mut req = http::Request::builder()
-            .method(
-                http::Method::from_bytes(plan.method.as_bytes())
-                    .map_err(|e| Error::new(ERROR_INVALID_PARAMETER).with_source(e))?,
-            )
-            .uri(
-                http::Uri::try_from(uri)
-                    .map_err(|e| Error::new(ERROR_INTERNET_INVALID_URL).with_source(e))?,
-            );
-        let mut n = plan.method.len() + target.len() + st.version.len() + 4;
-        for (name, value) in sent.iter() {
-            n += name.len() + value.len() + 4;
-            if h2
-                && (name.eq_ignore_ascii_case("Host")
-                    || name.eq_ignore_ascii_case("Connection")
-                    || name.eq_ignore_ascii_case("Keep-Alive")
-                    || name.eq_ignore_ascii_case("Transfer-Encoding"))
-            {
-                continue;
-            }
-            let hn = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|e| Error::new(ERROR_HTTP_INVALID_HEADER).with_source(e))?;
-            let hv = http::HeaderValue::from_str(value)
-                .map_err(|e| Error::new(ERROR_HTTP_INVALID_HEADER).with_source(e))?;
-            req = req.header(hn, hv);
-        }
-        n += plan.body.as_ref().map_or(0, Bytes::len);
+        let method = http::Method::from_bytes(plan.method.as_bytes())
+            .map_err(|e| Error::new(ERROR_INVALID_PARAMETER).with_source(e))?;
+        let uri = http::Uri::try_from(uri)
+            .map_err(|e| Error::new(ERROR_INTERNET_INVALID_URL).with_source(e))?;
+        // HTTP/2 has no Host (its :authority comes from the URI) and no connection headers.
+        let headers = sent.to_header_map(|name| {
+            !(h2 && ["Host", "Connection", "Keep-Alive", "Transfer-Encoding"]
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h)))
+        })?;
         let body = match plan.streaming_total {
             Some(_) => ReqBody::Full(None), // replaced by the caller
             None => ReqBody::Full(plan.body.clone()),
         };
-        let req = req
-            .body(body)
-            .map_err(|e| Error::new(ERROR_INVALID_PARAMETER).with_source(e))?;
+        let mut req = http::Request::new(body);
+        *req.method_mut() = method;
+        *req.uri_mut() = uri;
+        *req.headers_mut() = headers;
+        let n = plan.method.len()
+            + target.len()
+            + st.version.len()
+            + 4
+            + sent
+                .iter()
+                .map(|(n, v)| n.len() + v.len() + 4)
+                .sum::<usize>()
+            + plan.body.as_ref().map_or(0, Bytes::len);
         st.sent = Some((target, sent));
         Ok((req, u32::try_from(n).unwrap_or(u32::MAX)))
     }
@@ -656,7 +667,7 @@ impl HttpRequest {
         };
         let mut conn = match checkout {
             Checkout::Reused(c) => c,
-            Checkout::New(permit) => {
+            Checkout::New(free) => {
                 let params = ConnectParams {
                     connect_timeout: timeout_of(opts.connect_timeout),
                     security_flags,
@@ -666,7 +677,7 @@ impl HttpRequest {
                 // handshake) is the largest state by far, and every request future that
                 // holds it inline is copied whole each time it moves (docs/performance.md).
                 let conn = Box::pin(crate::pool::connect(
-                    &self.pool, key, permit, params, &self.node,
+                    &self.pool, key, free, params, &self.node,
                 ))
                 .await?;
                 self.pool.share(key, &conn);
@@ -703,7 +714,7 @@ impl HttpRequest {
         &self,
         plan: &Plan,
         opts: &Options,
-    ) -> Result<(http::Response<Incoming>, Conn, PoolKey)> {
+    ) -> Result<(http::Response<Incoming>, Conn)> {
         let (key, absolute) = self.route(opts);
         let mut retried = false;
         loop {
@@ -724,7 +735,7 @@ impl HttpRequest {
                 None => fut.await,
             };
             match r {
-                Ok(resp) => return Ok((resp, conn, key)),
+                Ok(resp) => return Ok((resp, conn)),
                 Err(e)
                     if conn.reused
                         && !retried
@@ -749,13 +760,13 @@ impl HttpRequest {
         &self,
         mut method: String,
         mut body: Option<Bytes>,
-        mut first: Option<(http::Response<Incoming>, Conn, PoolKey)>,
+        mut first: Option<(http::Response<Incoming>, Conn)>,
     ) -> Result<()> {
         let opts = self.options();
         let mut redirects = 0;
         let mut auth_tried = false;
         loop {
-            let (resp, conn, key) = match first.take() {
+            let (resp, conn) = match first.take() {
                 Some(f) => f,
                 None => {
                     let plan = Plan {
@@ -773,7 +784,6 @@ impl HttpRequest {
                 .after_response(
                     resp,
                     conn,
-                    key,
                     &opts,
                     (&mut method, &mut body),
                     &mut redirects,
@@ -792,7 +802,6 @@ impl HttpRequest {
         &self,
         resp: http::Response<Incoming>,
         mut conn: Conn,
-        key: PoolKey,
         opts: &Options,
         (method, body): (&mut String, &mut Option<Bytes>),
         redirects: &mut u32,
@@ -872,12 +881,12 @@ impl HttpRequest {
                             .then(|| crate::auth::basic(&user, &pass))
                     });
                 let Some(answer) = answer else {
-                    return self.finish_response(incoming, conn, key, opts, reusable, coding);
+                    return self.finish_response(incoming, conn, opts, reusable, coding);
                 };
                 *auth_tried = true;
                 let drained = drain(&mut incoming, &mut conn, Self::recv_timeout(opts)).await;
                 if drained && reusable {
-                    self.pool.checkin(&key, conn);
+                    Pool::checkin(conn);
                 } else {
                     drop(conn);
                 }
@@ -904,7 +913,7 @@ impl HttpRequest {
             // Drain a small body so the connection can be reused; otherwise drop it.
             let drained = drain(&mut incoming, &mut conn, Self::recv_timeout(opts)).await;
             if drained && reusable {
-                self.pool.checkin(&key, conn);
+                Pool::checkin(conn);
             } else {
                 drop(conn);
             }
@@ -933,7 +942,7 @@ impl HttpRequest {
             st.response = None;
             return Ok(Next::Follow);
         }
-        self.finish_response(incoming, conn, key, opts, reusable, coding)
+        self.finish_response(incoming, conn, opts, reusable, coding)
     }
 
     /// Makes the response body readable; its connection returns to the pool at its end.
@@ -941,17 +950,11 @@ impl HttpRequest {
         &self,
         incoming: Incoming,
         conn: Conn,
-        key: PoolKey,
         opts: &Options,
         reusable: bool,
         coding: Option<Coding>,
     ) -> Result<Next> {
-        let ret = Return {
-            pool: Arc::clone(&self.pool),
-            key,
-            conn,
-            reusable,
-        };
+        let ret = Return { conn, reusable };
         let mut b = match coding {
             Some(c) => BodyState::decoded(incoming, c, Some(ret), Self::recv_timeout(opts)),
             None => BodyState::new(incoming, Some(ret), Self::recv_timeout(opts)),
@@ -1013,7 +1016,6 @@ impl HttpRequest {
             task,
             stop,
             conn,
-            key,
         });
         Ok(())
     }
@@ -1037,7 +1039,6 @@ impl HttpRequest {
             task,
             stop,
             mut conn,
-            key,
         } = up;
         drop(tx);
         drop(stop);
@@ -1058,7 +1059,7 @@ impl HttpRequest {
                 .map_err(|_| Error::new(ERROR_INTERNET_TIMEOUT))??,
             None => wait.await?,
         };
-        self.drive(method, None, Some((resp, conn, key))).await
+        self.drive(method, None, Some((resp, conn))).await
     }
 
     fn poll_fill_locked(&self, cx: &mut Context<'_>) -> Poll<Result<usize>> {
