@@ -44,6 +44,7 @@ pub mod headers;
 pub mod pool;
 pub mod proxy;
 pub mod query;
+mod received;
 pub mod request;
 pub mod tls;
 

@@ -10,7 +10,7 @@ use hinternet_core::{Error, Result};
 use crate::headers::HeaderList;
 
 /// A received response head.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResponseHead {
     /// `"HTTP/1.1"`, `"HTTP/1.0"`, `"HTTP/2"`.
     pub version: String,

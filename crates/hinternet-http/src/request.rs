@@ -22,6 +22,7 @@ use crate::body::{BodyState, Coding, Return, send_notes};
 use crate::headers::{HeaderList, remove_dot_segments};
 use crate::pool::{Checkout, Conn, ConnectParams, Pool, PoolKey, ReqBody, timeout_of};
 use crate::query::{RequestView, ResponseHead};
+use crate::received::{Received, head_len, head_len_of_parts, keeps_alive, values};
 
 /// The most redirects followed for one send; one more is ERROR_HTTP_REDIRECT_FAILED.
 pub const MAX_REDIRECTS: u32 = 10;
@@ -82,7 +83,7 @@ struct ReqState {
     flags: u32,
     headers: HeaderList,
     sent: Option<(String, HeaderList)>,
-    response: Option<ResponseHead>,
+    response: Option<Received>,
     secure: bool,
     host: String,
     port: u16,
@@ -207,102 +208,6 @@ enum Next {
     Follow,
 }
 
-fn version_text(v: http::Version) -> &'static str {
-    match v {
-        http::Version::HTTP_09 => "HTTP/0.9",
-        http::Version::HTTP_10 => "HTTP/1.0",
-        http::Version::HTTP_2 => "HTTP/2",
-        http::Version::HTTP_3 => "HTTP/3",
-        _ => "HTTP/1.1",
-    }
-}
-
-/// Writes a header name as most servers spell it (hyper hands names over in lower case):
-/// the first letter and each one after a `-` in upper case.
-fn push_title_cased(out: &mut String, name: &str) {
-    let start = out.len();
-    out.push_str(name);
-    let mut word = Some(start);
-    while let Some(i) = word {
-        if let Some(first) = out.get_mut(i..i + 1) {
-            first.make_ascii_uppercase();
-        }
-        word = out[i..].find('-').map(|j| i + j + 1);
-    }
-}
-
-/// Writes a header value as text: as it is when it is UTF-8 (nearly always), else with U+FFFD
-/// for the bytes that are not.
-fn push_value_text(out: &mut String, v: &[u8]) {
-    match std::str::from_utf8(v) {
-        Ok(s) => out.push_str(s),
-        Err(_) => out.push_str(&String::from_utf8_lossy(v)),
-    }
-}
-
-fn response_head(parts: &http::response::Parts) -> ResponseHead {
-    let reason = match parts.extensions.get::<hyper::ext::ReasonPhrase>() {
-        Some(r) => String::from_utf8_lossy(r.as_bytes()).into_owned(),
-        None => parts.status.canonical_reason().unwrap_or("").to_owned(),
-    };
-    let mut headers = HeaderList::with_capacity(parts.headers.len());
-    for (name, value) in &parts.headers {
-        headers.push_with(
-            |t| push_title_cased(t, name.as_str()),
-            |t| push_value_text(t, value.as_bytes()),
-        );
-    }
-    ResponseHead {
-        version: version_text(parts.version).to_owned(),
-        status: parts.status.as_u16(),
-        reason,
-        headers,
-    }
-}
-
-fn keeps_alive(head: &ResponseHead) -> bool {
-    let conn = head.headers.get("Connection", 0).unwrap_or_default();
-    let conn_has = |token: &str| {
-        conn.split(',')
-            .any(|t| t.trim().eq_ignore_ascii_case(token))
-    };
-    if conn_has("close") {
-        return false;
-    }
-    let framed = head.headers.contains("Content-Length")
-        || head.headers.get("Transfer-Encoding", 0).is_some_and(|t| {
-            t.split(',')
-                .any(|c| c.trim().eq_ignore_ascii_case("chunked"))
-        })
-        || matches!(head.status, 100..=199 | 204 | 304)
-        || head.version == "HTTP/2";
-    if !framed {
-        // A close-delimited body: the connection ends with it.
-        return false;
-    }
-    head.version != "HTTP/1.0" || conn_has("keep-alive")
-}
-
-fn head_len(head: &ResponseHead) -> u32 {
-    // The status line's length without spelling it out: "HTTP/1.1 200 OK".
-    let status_line = head.version.len()
-        + 4
-        + if head.reason.is_empty() {
-            0
-        } else {
-            1 + head.reason.len()
-        };
-    let n: usize = status_line
-        + 2
-        + head
-            .headers
-            .iter()
-            .map(|(n, v)| n.len() + v.len() + 4)
-            .sum::<usize>()
-        + 2;
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
 /// Whether INTERNET_OPTION_HTTP_DECODING is on for the handle.
 fn decoding_on(opts: &Options) -> bool {
     matches!(
@@ -402,12 +307,15 @@ impl HttpRequest {
             version: &st.version,
             headers,
         };
-        f(&view, st.response.as_ref())
+        f(&view, st.response.as_ref().map(Received::text))
     }
 
     /// The response head, once a response arrived.
     pub fn response(&self) -> Option<ResponseHead> {
-        lock(&self.state).response.clone()
+        lock(&self.state)
+            .response
+            .as_ref()
+            .map(|r| r.text().clone())
     }
 
     /// INTERNET_OPTION_URL: the current URL (after redirects).
@@ -604,7 +512,7 @@ impl HttpRequest {
             return Err(e);
         };
         let hlen = head_len(&refused.head);
-        lock(&self.state).response = Some(refused.head.clone());
+        lock(&self.state).response = Some(Received::text_only(refused.head.clone()));
         *lock(&self.body) = BodyState::default();
         self.node.notify(|| StatusEvent::ResponseReceived(hlen));
         Ok(())
@@ -807,33 +715,27 @@ impl HttpRequest {
         redirects: &mut u32,
         auth_tried: &mut bool,
     ) -> Result<Next> {
-        let (parts, mut incoming) = resp.into_parts();
-        let mut head = response_head(&parts);
-        let coding = head
+        let (mut parts, mut incoming) = resp.into_parts();
+        let coding = parts
             .headers
-            .get("Content-Encoding", 0)
+            .get(http::header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
             .and_then(Coding::of)
             .filter(|_| decoding_on(opts));
         if coding.is_some() {
             // Decoded bodies lose their coding and length headers (D.53).
-            head.headers.remove_all("Content-Encoding");
-            head.headers.remove_all("Content-Length");
+            parts.headers.remove(http::header::CONTENT_ENCODING);
+            parts.headers.remove(http::header::CONTENT_LENGTH);
         }
-        let reusable = keeps_alive(&head);
-        let hlen = head_len(&head);
-        let status = head.status;
-        let location = head.headers.get("Location", 0).map(str::to_owned);
-        let challenges: Vec<String> = (0..)
-            .map_while(|i| head.headers.get("WWW-Authenticate", i))
-            .map(str::to_owned)
-            .collect();
-        let set_cookies: Vec<String> = (0..)
-            .map_while(|i| head.headers.get("Set-Cookie", i))
-            .map(str::to_owned)
-            .collect();
+        let reusable = keeps_alive(&parts);
+        let hlen = head_len_of_parts(&parts);
+        let status = parts.status.as_u16();
+        let location = values(&parts, http::header::LOCATION).into_iter().next();
+        let challenges = values(&parts, http::header::WWW_AUTHENTICATE);
+        let set_cookies = values(&parts, http::header::SET_COOKIE);
         let flags = {
             let mut st = lock(&self.state);
-            st.response = Some(head);
+            st.response = Some(Received::parsed(parts));
             st.flags
         };
         // The URL is spelled out only for what needs it (cookies, Digest, a redirect).
