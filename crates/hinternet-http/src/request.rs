@@ -116,6 +116,28 @@ impl ReqState {
 /// nothing.
 struct PortSuffix(bool, u16);
 
+impl PortSuffix {
+    /// Appends the suffix (the port as digits: no formatting machinery per request).
+    fn push_to(&self, out: &mut String) {
+        let default = if self.0 { 443 } else { 80 };
+        if self.1 != default {
+            out.push(':');
+            let mut digits = [0u8; 5];
+            let mut at = digits.len();
+            let mut port = self.1;
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (port % 10) as u8;
+                port /= 10;
+                if port == 0 {
+                    break;
+                }
+            }
+            out.extend(digits[at..].iter().map(|&d| char::from(d)));
+        }
+    }
+}
+
 impl std::fmt::Display for PortSuffix {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let default = if self.0 { 443 } else { 80 };
@@ -359,11 +381,16 @@ impl HttpRequest {
         let mut st = lock(&self.state);
         let target = remove_dot_segments(&st.object);
         let user = &st.headers;
-        let mut sent = HeaderList::new();
+        // Room for the implicit headers and the caller's: the list does not grow.
+        let mut sent = HeaderList::with_capacity(user.len() + 4);
         if !user.contains("Host") {
-            sent.push_fmt(
-                "Host",
-                format_args!("{}{}", st.host, PortSuffix(st.secure, st.port)),
+            let suffix = PortSuffix(st.secure, st.port);
+            sent.push_with(
+                |t| t.push_str("Host"),
+                |t| {
+                    t.push_str(&st.host);
+                    suffix.push_to(t);
+                },
             );
         }
         if !user.contains("Content-Length") {
@@ -1193,5 +1220,34 @@ impl std::fmt::Debug for HttpRequest {
         f.debug_struct("HttpRequest")
             .field("info", &self.info)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PortSuffix;
+
+    fn suffix(secure: bool, port: u16) -> (String, String) {
+        let mut pushed = String::new();
+        PortSuffix(secure, port).push_to(&mut pushed);
+        (pushed, PortSuffix(secure, port).to_string())
+    }
+
+    #[test]
+    fn port_suffix_is_empty_for_the_default_port_and_digits_otherwise() {
+        for (secure, port, want) in [
+            (false, 80, ""),
+            (true, 443, ""),
+            (false, 443, ":443"),
+            (true, 80, ":80"),
+            (false, 0, ":0"),
+            (false, 8, ":8"),
+            (false, 18090, ":18090"),
+            (true, 65535, ":65535"),
+        ] {
+            let (pushed, shown) = suffix(secure, port);
+            assert_eq!(pushed, want, "push_to {secure} {port}");
+            assert_eq!(shown, want, "Display {secure} {port}");
+        }
     }
 }
