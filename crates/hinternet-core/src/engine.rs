@@ -509,6 +509,11 @@ impl Engine {
     pub fn globals(&self) -> GlobalOptions {
         lock(&self.0.globals).clone()
     }
+
+    /// Reads the process-wide options without copying them.
+    pub fn with_globals<R>(&self, f: impl FnOnce(&GlobalOptions) -> R) -> R {
+        f(&lock(&self.0.globals))
+    }
 }
 
 fn collect_subtree(node: &Arc<Node>, out: &mut Vec<Arc<Node>>) {

@@ -42,7 +42,7 @@ pub fn http_open_request(
         .map(|c| Arc::clone(c.info()))
         .ok_or_else(|| Error::new(ERROR_INTERNET_INCORRECT_HANDLE_TYPE))?;
     let pool = call.node().session().extension(Pool::default);
-    let max = engine.globals().max_conns_per_server;
+    let max = engine.with_globals(|g| g.max_conns_per_server);
     let flags = open.flags;
     engine.create_child(
         &call,

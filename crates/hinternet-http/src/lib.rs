@@ -152,7 +152,7 @@ impl Protocol for HttpProtocol {
         let open = OpenRequest::new(Some("GET"), Some(&object), None, None, &[], flags);
         let engine = root.engine().clone();
         let pool = root.node().session().extension(pool::Pool::default);
-        let max = engine.globals().max_conns_per_server;
+        let max = engine.with_globals(|g| g.max_conns_per_server);
         let handle = engine.create_child(
             root,
             ChildParams {

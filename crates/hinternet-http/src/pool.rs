@@ -229,6 +229,9 @@ struct Slot {
 #[derive(Default)]
 pub struct Pool {
     slots: Mutex<HashMap<PoolKey, Arc<Slot>>>,
+    /// The entry used last: most sessions talk to one server, and comparing one key is much
+    /// cheaper than hashing it.
+    recent: Mutex<Option<(PoolKey, Arc<Slot>)>>,
     contacted: Mutex<HashSet<(String, u16)>>,
 }
 
@@ -258,18 +261,22 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Pool {
     fn slot(&self, key: &PoolKey, max: u32) -> Arc<Slot> {
-        let mut slots = lock(&self.slots);
-        if let Some(slot) = slots.get(key) {
+        let mut recent = lock(&self.recent);
+        if let Some((k, slot)) = recent.as_ref()
+            && k == key
+        {
             return Arc::clone(slot);
         }
-        Arc::clone(slots.entry(key.clone()).or_insert_with(|| {
+        let slot = Arc::clone(lock(&self.slots).entry(key.clone()).or_insert_with(|| {
             Arc::new(Slot {
                 sem: Arc::new(Semaphore::new(max.max(1) as usize)),
                 idle: Mutex::new(Vec::new()),
                 shared: Mutex::new(Vec::new()),
                 notify: Notify::new(),
             })
-        }))
+        }));
+        *recent = Some((key.clone(), Arc::clone(&slot)));
+        slot
     }
 
     /// Takes an idle connection to `key`, or a free slot for a new one, waiting while the

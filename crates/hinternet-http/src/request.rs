@@ -3,6 +3,7 @@
 //! HttpSendRequestEx, and the response (head for HttpQueryInfo, body for InternetReadFile).
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -77,9 +78,9 @@ fn poll_driver(d: &mut Option<crate::pool::Driver>, cx: &mut Context<'_>) {
 }
 
 struct ReqState {
-    verb: String,
+    verb: Cow<'static, str>,
     object: String,
-    version: String,
+    version: Cow<'static, str>,
     flags: u32,
     headers: HeaderList,
     sent: Option<(String, HeaderList)>,
@@ -167,11 +168,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Debug, Clone, Default)]
 pub struct OpenRequest {
     /// The verb (`"GET"` when none was given).
-    pub verb: String,
+    pub verb: Cow<'static, str>,
     /// The request target (`"/"` when none was given).
     pub object: String,
     /// `"HTTP/1.1"` when none was given.
-    pub version: String,
+    pub version: Cow<'static, str>,
     /// A Referer header.
     pub referrer: Option<String>,
     /// Accept types (empty entries skipped).
@@ -192,7 +193,10 @@ impl OpenRequest {
         accept_types: &[&str],
         flags: u32,
     ) -> OpenRequest {
-        let verb = verb.filter(|v| !v.is_empty()).unwrap_or("GET").to_owned();
+        let verb = common(
+            verb.filter(|v| !v.is_empty()).unwrap_or("GET"),
+            &["GET", "POST", "HEAD"],
+        );
         let mut flags = flags;
         if verb != "GET" && verb != "POST" {
             flags |= INTERNET_FLAG_NO_CACHE_WRITE | INTERNET_FLAG_RELOAD;
@@ -204,10 +208,10 @@ impl OpenRequest {
         OpenRequest {
             verb,
             object,
-            version: version
-                .filter(|v| !v.is_empty())
-                .unwrap_or("HTTP/1.1")
-                .to_owned(),
+            version: common(
+                version.filter(|v| !v.is_empty()).unwrap_or("HTTP/1.1"),
+                &["HTTP/1.1", "HTTP/1.0"],
+            ),
             referrer: referrer.filter(|r| !r.is_empty()).map(str::to_owned),
             accept_types: accept_types
                 .iter()
@@ -219,8 +223,17 @@ impl OpenRequest {
     }
 }
 
-struct Plan {
-    method: String,
+/// `text` as one of the `known` spellings without a copy when it is one (case matters: a
+/// verb or version is sent as given).
+fn common(text: &str, known: &[&'static str]) -> Cow<'static, str> {
+    match known.iter().find(|k| **k == text) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(text.to_owned()),
+    }
+}
+
+struct Plan<'a> {
+    method: &'a str,
     body: Option<Bytes>,
     streaming_total: Option<u64>,
 }
@@ -345,7 +358,7 @@ impl HttpRequest {
         lock(&self.state).url()
     }
 
-    fn reset(&self, extra: Option<&str>) -> Result<String> {
+    fn reset(&self, extra: Option<&str>) -> Result<Cow<'static, str>> {
         let mut st = lock(&self.state);
         if let Some(h) = extra {
             st.headers
@@ -373,7 +386,7 @@ impl HttpRequest {
     /// Builds the request for `plan` from the current state, recording what is sent.
     fn build(
         &self,
-        plan: &Plan,
+        plan: &Plan<'_>,
         opts: &Options,
         h2: bool,
         absolute: bool,
@@ -647,7 +660,7 @@ impl HttpRequest {
     /// connection turns out dead is sent once more on a new connection.
     async fn exchange(
         &self,
-        plan: &Plan,
+        plan: &Plan<'_>,
         opts: &Options,
     ) -> Result<(http::Response<Incoming>, Conn)> {
         let (key, absolute) = self.route(opts);
@@ -693,7 +706,7 @@ impl HttpRequest {
 
     async fn drive(
         &self,
-        mut method: String,
+        mut method: Cow<'static, str>,
         mut body: Option<Bytes>,
         mut first: Option<(http::Response<Incoming>, Conn)>,
     ) -> Result<()> {
@@ -705,7 +718,7 @@ impl HttpRequest {
                 Some(f) => f,
                 None => {
                     let plan = Plan {
-                        method: method.clone(),
+                        method: &method,
                         body: body.clone(),
                         streaming_total: None,
                     };
@@ -738,7 +751,7 @@ impl HttpRequest {
         resp: http::Response<Incoming>,
         mut conn: Conn,
         opts: &Options,
-        (method, body): (&mut String, &mut Option<Bytes>),
+        (method, body): (&mut Cow<'static, str>, &mut Option<Bytes>),
         redirects: &mut u32,
         auth_tried: &mut bool,
     ) -> Result<Next> {
@@ -851,7 +864,7 @@ impl HttpRequest {
             if (status == 303 && method != "HEAD")
                 || (matches!(status, 301 | 302) && method != "GET" && method != "HEAD")
             {
-                *method = "GET".to_owned();
+                *method = Cow::Borrowed("GET");
                 *body = None;
             }
             let mut st = lock(&self.state);
@@ -905,12 +918,17 @@ impl HttpRequest {
         r
     }
 
-    async fn start_upload(&self, method: String, initial: Bytes, total: u64) -> Result<()> {
+    async fn start_upload(
+        &self,
+        method: Cow<'static, str>,
+        initial: Bytes,
+        total: u64,
+    ) -> Result<()> {
         let opts = self.options();
         let (key, absolute) = self.route(&opts);
         let mut conn = self.open_conn(&key, &opts).await?;
         let plan = Plan {
-            method,
+            method: &method,
             body: None,
             streaming_total: Some(total),
         };
