@@ -687,7 +687,7 @@ impl HttpRequest {
                 Err(e)
                     if conn.reused
                         && !retried
-                        && is_idempotent(&plan.method)
+                        && is_idempotent(plan.method)
                         && crate::error::is_stale_connection(&e) =>
                 {
                     retried = true;
