@@ -100,6 +100,15 @@ fn a_100_kib_header_line_is_kept_whole() {
 }
 
 #[test]
+fn a_head_larger_than_256_kib_is_an_invalid_response() {
+    assert_eq!(hinternet_http::pool::MAX_RESPONSE_HEAD, 256 * 1024);
+    assert_eq!(
+        send_err(scripts::oversized_head()),
+        ERROR_HTTP_INVALID_SERVER_RESPONSE
+    );
+}
+
+#[test]
 fn ten_thousand_headers_exceed_the_limit() {
     assert_eq!(
         send_err(scripts::many_headers()),

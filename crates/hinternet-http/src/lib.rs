@@ -20,7 +20,8 @@
 //! * 204 / 304 responses never have a body, whatever their Content-Length (RFC 9112; native
 //!   reads such bytes).
 //! * Responses without a status line (HTTP/0.9), header lines without a colon, and more than
-//!   [`pool::MAX_RESPONSE_HEADERS`] headers are ERROR_HTTP_INVALID_SERVER_RESPONSE.
+//!   [`pool::MAX_RESPONSE_HEADERS`] headers or a head over [`pool::MAX_RESPONSE_HEAD`] bytes
+//!   are ERROR_HTTP_INVALID_SERVER_RESPONSE.
 //! * A body shorter than its Content-Length is ERROR_INTERNET_CONNECTION_ABORTED, a reset
 //!   ERROR_INTERNET_CONNECTION_RESET, a bad chunk ERROR_HTTP_INVALID_SERVER_RESPONSE; the
 //!   failure is sticky (every later read repeats it, never a clean end).

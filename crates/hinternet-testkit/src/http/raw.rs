@@ -401,6 +401,14 @@ pub mod scripts {
         respond(r)
     }
 
+    /// A header line of 300 KiB: a head larger than clients accept.
+    pub fn oversized_head() -> RawScript {
+        let mut r = b"HTTP/1.1 200 OK\r\nX-Huge: ".to_vec();
+        r.extend(std::iter::repeat_n(b'a', 300 * 1024));
+        r.extend_from_slice(b"\r\nContent-Length: 2\r\n\r\nok");
+        respond(r)
+    }
+
     /// 10,000 header lines (`X-Header-N: v`).
     pub fn many_headers() -> RawScript {
         let mut r = b"HTTP/1.1 200 OK\r\n".to_vec();
