@@ -7,8 +7,8 @@ use hinternet_core::{Error, Result};
 ///
 /// Every name and value lives in one string, back to back, and each line is a pair of ranges
 /// into it: a whole response head is two allocations, not two per line. A value that is
-/// replaced or coalesced is written anew at the end; the old bytes stay unused until the list
-/// is dropped.
+/// replaced is written anew at the end (a coalesced one grows in place when it is last); once
+/// unused bytes outweigh the lines, the text is rewritten without them.
 #[derive(Clone, Default)]
 pub struct HeaderList {
     text: String,
@@ -111,9 +111,30 @@ impl HeaderList {
     /// Sets a header: replaces the value of the first line of that name in place, or appends.
     pub fn set(&mut self, name: &str, value: &str) {
         match self.position(name) {
-            Some(i) => self.lines[i].value = self.append(|t| t.push_str(value)),
+            Some(i) => {
+                self.lines[i].value = self.append(|t| t.push_str(value));
+                self.compact_if_wasteful();
+            }
             None => self.push(name, value),
         }
+    }
+
+    /// Rewrites the text without the bytes no line uses any more, once they are more than
+    /// the lines themselves (so editing a list stays linear in its size).
+    fn compact_if_wasteful(&mut self) {
+        let live: usize = self
+            .lines
+            .iter()
+            .map(|l| (l.name.1 - l.name.0) + (l.value.1 - l.value.0))
+            .sum();
+        if self.text.len() <= 2 * live + 256 {
+            return;
+        }
+        let mut compact = HeaderList::with_capacity(self.lines.len());
+        for (n, v) in self.iter() {
+            compact.push(n, v);
+        }
+        *self = compact;
     }
 
     /// The lines `keep` accepts as an `http` header map, the values sharing one copy of the
@@ -140,6 +161,7 @@ impl HeaderList {
         let text = &self.text;
         self.lines
             .retain(|l| !text[l.name.0..l.name.1].eq_ignore_ascii_case(name));
+        self.compact_if_wasteful();
     }
 
     /// HttpAddRequestHeaders: applies every line of `text` with `modifiers`
@@ -174,6 +196,7 @@ impl HeaderList {
             return match existing {
                 Some(i) => {
                     self.lines.remove(i);
+                    self.compact_if_wasteful();
                     if !value.is_empty() {
                         self.push(name, value);
                     }
@@ -200,11 +223,19 @@ impl HeaderList {
         match (sep, existing) {
             (Some(sep), Some(i)) if !add => {
                 let old = self.lines[i].value;
-                self.lines[i].value = self.append(|t| {
-                    t.extend_from_within(old.0..old.1);
-                    t.push_str(sep);
-                    t.push_str(value);
-                });
+                if old.1 == self.text.len() {
+                    // The value is the last thing written: it grows where it is.
+                    self.text.push_str(sep);
+                    self.text.push_str(value);
+                    self.lines[i].value.1 = self.text.len();
+                } else {
+                    self.lines[i].value = self.append(|t| {
+                        t.extend_from_within(old.0..old.1);
+                        t.push_str(sep);
+                        t.push_str(value);
+                    });
+                    self.compact_if_wasteful();
+                }
             }
             _ => self.push(name, value),
         }
@@ -342,6 +373,44 @@ mod tests {
         assert_eq!(names, ["a", "b", "c", "d", "e"]);
         let e = parse_header_lines("NoColonHere\r\n").unwrap_err();
         assert_eq!(e.code(), ERROR_HTTP_INVALID_HEADER);
+    }
+
+    #[test]
+    fn editing_a_list_keeps_its_text_in_proportion() {
+        let mut h = HeaderList::new();
+        h.push("A", "1");
+        h.push("B", "2");
+        for i in 0..10_000 {
+            // Coalescing into a line that is not the last one rewrites its value each time.
+            h.apply(&format!("A: v{i}"), HTTP_ADDREQ_FLAG_COALESCE_WITH_COMMA)
+                .unwrap();
+            h.set("B", &format!("b{i}"));
+        }
+        let a = h.get("A", 0).unwrap();
+        assert!(a.starts_with("1, v0, v1, ") && a.ends_with(", v9999"));
+        assert_eq!(h.get("B", 0), Some("b9999"));
+        let live: usize = h.iter().map(|(n, v)| n.len() + v.len()).sum();
+        assert!(
+            h.text.len() <= 2 * live + 256,
+            "{} > 2 × {live}",
+            h.text.len()
+        );
+        h.remove_all("A");
+        assert_eq!(h.iter().collect::<Vec<_>>(), [("B", "b9999")]);
+        assert!(h.text.len() <= 2 * 6 + 256);
+    }
+
+    #[test]
+    fn lists_with_the_same_lines_are_equal_whatever_their_history() {
+        let mut edited = HeaderList::new();
+        edited.push("X", "old");
+        edited.push("Y", "1");
+        edited.set("X", "new");
+        let mut fresh = HeaderList::new();
+        fresh.push("X", "new");
+        fresh.push("Y", "1");
+        assert_eq!(edited, fresh);
+        assert_eq!(format!("{fresh:?}"), r#"[("X", "new"), ("Y", "1")]"#);
     }
 
     #[test]
