@@ -118,34 +118,37 @@ impl ReqState {
 struct PortSuffix(bool, u16);
 
 impl PortSuffix {
+    /// The port, when it is not the scheme's default.
+    fn shown(&self) -> Option<u16> {
+        let default = if self.0 { 443 } else { 80 };
+        (self.1 != default).then_some(self.1)
+    }
+
     /// Appends the suffix (the port as digits: no formatting machinery per request).
     fn push_to(&self, out: &mut String) {
-        let default = if self.0 { 443 } else { 80 };
-        if self.1 != default {
-            out.push(':');
-            let mut digits = [0u8; 5];
-            let mut at = digits.len();
-            let mut port = self.1;
-            loop {
-                at -= 1;
-                digits[at] = b'0' + (port % 10) as u8;
-                port /= 10;
-                if port == 0 {
-                    break;
-                }
+        let Some(mut port) = self.shown() else {
+            return;
+        };
+        out.push(':');
+        let mut digits = [0u8; 5];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (port % 10) as u8;
+            port /= 10;
+            if port == 0 {
+                break;
             }
-            out.extend(digits[at..].iter().map(|&d| char::from(d)));
         }
+        out.extend(digits[at..].iter().map(|&d| char::from(d)));
     }
 }
 
 impl std::fmt::Display for PortSuffix {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let default = if self.0 { 443 } else { 80 };
-        if self.1 == default {
-            Ok(())
-        } else {
-            write!(f, ":{}", self.1)
+        match self.shown() {
+            Some(port) => write!(f, ":{port}"),
+            None => Ok(()),
         }
     }
 }
