@@ -47,6 +47,21 @@ fn sessions_do_not_share_connections() {
     assert_eq!(srv.connections_accepted(), 2);
 }
 
+#[test]
+fn closing_the_root_closes_its_idle_connections() {
+    let srv = TestServer::start_blocking(Routes::new().fallback(Reply::text("x"))).unwrap();
+    let s = Session::new(0);
+    let req = s.request(srv.port(), "GET", "/", 0);
+    s.send(req, None, b"").unwrap();
+    assert_eq!(s.read_all(req).unwrap(), b"x");
+    s.close(req);
+    // The connection waits in the root's pool...
+    assert_eq!(srv.open_connections(), 1);
+    s.close(s.root);
+    // ...and goes with the root: the server sees it closed.
+    assert!(srv.wait_for_open_connections_blocking(0, Duration::from_secs(10)));
+}
+
 #[tokio::test(start_paused = true)]
 async fn idle_connections_expire_before_common_server_timeouts() {
     let srv = TestServer::start(Routes::new().fallback(Reply::text("x")))

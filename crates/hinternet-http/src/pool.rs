@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -131,8 +131,9 @@ pub struct Conn {
     pub driver: Option<Driver>,
     /// The server's connection slot, held until every handle on the connection is gone.
     _permit: Arc<OwnedSemaphorePermit>,
-    /// The pool entry of its server, where it goes back when its response is done.
-    home: Arc<Slot>,
+    /// The pool entry of its server, where it goes back when its response is done. Weak: an
+    /// idle connection sits in that entry, and the entry must not keep itself alive.
+    home: Weak<Slot>,
 }
 
 /// A connection's I/O future.
@@ -152,7 +153,7 @@ impl Conn {
                 protocol: self.protocol.clone(),
                 driver: None,
                 _permit: Arc::clone(&self._permit),
-                home: Arc::clone(&self.home),
+                home: Weak::clone(&self.home),
             }),
             Sender::H1(_) => None,
         }
@@ -336,7 +337,10 @@ impl Pool {
         if conn.sender.is_closed() || conn.sender.is_h2() {
             return;
         }
-        let slot = Arc::clone(&conn.home);
+        // A pool that is gone (its root closed) takes nothing back: the connection closes.
+        let Some(slot) = conn.home.upgrade() else {
+            return;
+        };
         lock(&slot.idle).push((conn, Instant::now()));
         slot.notify.notify_one();
     }
@@ -500,7 +504,7 @@ pub async fn connect(
             protocol,
             driver,
             _permit: Arc::new(permit),
-            home,
+            home: Arc::downgrade(&home),
         })
     } else {
         let (sender, driver) = handshake(TokioIo::new(tcp), false).await?;
@@ -513,7 +517,7 @@ pub async fn connect(
             protocol: None,
             driver,
             _permit: Arc::new(permit),
-            home,
+            home: Arc::downgrade(&home),
         })
     }
 }

@@ -96,6 +96,8 @@ struct Shared {
     connections: AtomicU64,
     next_request: AtomicU64,
     conns: Mutex<HashMap<u64, ConnEntry>>,
+    /// Signalled when a connection leaves `conns`.
+    conns_cv: Condvar,
     request_conn: Mutex<HashMap<u64, u64>>,
     tunnels: Mutex<Vec<AbortHandle>>,
 }
@@ -103,6 +105,7 @@ struct Shared {
 impl Shared {
     fn reset_conn(&self, conn: u64) -> bool {
         let entry = self.conns.lock().unwrap().remove(&conn);
+        self.conns_cv.notify_all();
         match entry {
             Some(e) => {
                 if let Some(s) = &e.sock {
@@ -189,6 +192,7 @@ impl ServerBuilder {
             connections: AtomicU64::new(0),
             next_request: AtomicU64::new(1),
             conns: Mutex::new(HashMap::new()),
+            conns_cv: Condvar::new(),
             request_conn: Mutex::new(HashMap::new()),
             tunnels: Mutex::new(Vec::new()),
         });
@@ -285,6 +289,7 @@ fn spawn_connection(
             }
         }
         sh.conns.lock().unwrap().remove(&conn);
+        sh.conns_cv.notify_all();
     });
     conns.insert(
         conn,
@@ -552,6 +557,18 @@ impl TestServer {
     /// Number of connections currently open.
     pub fn open_connections(&self) -> usize {
         self.shared.conns.lock().unwrap().len()
+    }
+
+    /// Blocks until at most `n` connections are open or `timeout` passed; returns whether
+    /// they are. Not for use inside async code.
+    pub fn wait_for_open_connections_blocking(&self, n: usize, timeout: Duration) -> bool {
+        let conns = self.shared.conns.lock().unwrap();
+        let (conns, _) = self
+            .shared
+            .conns_cv
+            .wait_timeout_while(conns, timeout, |c| c.len() > n)
+            .unwrap();
+        conns.len() <= n
     }
 
     /// Waits until at least `n` requests have been received (their bodies read).
