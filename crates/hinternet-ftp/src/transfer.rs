@@ -176,15 +176,24 @@ pub(crate) async fn read_all(
 ) -> Result<DataStream> {
     let mut buf = vec![0u8; CHUNK];
     loop {
-        let limit = session.timeouts().data_receive;
-        let n = within(limit, "data", stream.read(&mut buf))
-            .await?
-            .map_err(|e| map_io(e).with_context("FTP data connection"))?;
+        let n = read_chunk(session, &mut stream, &mut buf).await?;
         if n == 0 {
             return Ok(stream);
         }
         sink(&buf[..n])?;
     }
+}
+
+/// One read from the data connection, bounded by the data receive timeout (0 at the end).
+async fn read_chunk(
+    session: &FtpSession,
+    stream: &mut DataStream,
+    buf: &mut [u8],
+) -> Result<usize> {
+    let limit = session.timeouts().data_receive;
+    within(limit, "data", stream.read(buf))
+        .await?
+        .map_err(|e| map_io(e).with_context("FTP data connection"))
 }
 
 /// FtpGetFile: downloads into a temporary file beside `local` and renames it into place only
@@ -259,10 +268,7 @@ async fn download_pooled(
 ) -> Result<DataStream> {
     let mut buf = vec![0u8; CHUNK];
     loop {
-        let limit = session.timeouts().data_receive;
-        let n = within(limit, "data", stream.read(&mut buf))
-            .await?
-            .map_err(|e| map_io(e).with_context("FTP data connection"))?;
+        let n = read_chunk(session, &mut stream, &mut buf).await?;
         if n == 0 {
             break;
         }
