@@ -5,6 +5,8 @@
 //! http_get URL                     one GET
 //! http_get --repeat N URL          N GETs one after the other (keep-alive connection reuse)
 //! http_get --concurrent N URL      N GETs at once through the async Rust API
+//! http_get --concurrent N --total M URL
+//!                                  M GETs, N at a time (keep-alive, N connections)
 //! http_get --async URL             one GET through the async Rust API (current-thread runtime)
 //! ```
 
@@ -31,13 +33,19 @@ fn fetch(engine: &Engine, root: u64, url: &str, buf: Vec<u8>) -> hinternet::Resu
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (mode, n, url) = match args.as_slice() {
-        [url] => ("once", 1, url.clone()),
-        [flag, n, url] if flag == "--repeat" => ("repeat", n.parse()?, url.clone()),
-        [flag, n, url] if flag == "--concurrent" => ("concurrent", n.parse()?, url.clone()),
-        [flag, url] if flag == "--async" => ("async", 1, url.clone()),
+    let (mode, n, total, url) = match args.as_slice() {
+        [url] => ("once", 1, 1, url.clone()),
+        [flag, n, url] if flag == "--repeat" => ("repeat", n.parse()?, 1, url.clone()),
+        [flag, n, url] if flag == "--concurrent" => {
+            let n = n.parse()?;
+            ("concurrent", n, n, url.clone())
+        }
+        [flag, n, t, m, url] if flag == "--concurrent" && t == "--total" => {
+            ("concurrent", n.parse()?, m.parse()?, url.clone())
+        }
+        [flag, url] if flag == "--async" => ("async", 1, 1, url.clone()),
         _ => {
-            eprintln!("usage: http_get [--repeat N | --concurrent N] URL");
+            eprintln!("usage: http_get [--repeat N | --concurrent N [--total M]] URL");
             std::process::exit(2);
         }
     };
@@ -53,28 +61,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .enable_all()
             .build()?;
         let total = rt.block_on(async move {
+            use std::sync::atomic::{AtomicU32, Ordering};
             use tokio::io::AsyncReadExt;
             let inet = hinternet::Internet::new()?;
+            // N workers take requests from one counter until M were made.
+            let next = std::sync::Arc::new(AtomicU32::new(0));
             let mut tasks = Vec::new();
             for _ in 0..n {
-                let inet = inet.clone();
-                let url = url.clone();
+                let (inet, url, next) = (inet.clone(), url.clone(), next.clone());
                 tasks.push(tokio::spawn(async move {
-                    let mut r = inet.open_url(&url).await?;
                     let mut buf = vec![0u8; 64 * 1024];
-                    let mut total = 0u64;
-                    loop {
-                        let k = r.read(&mut buf).await.map_err(|e| {
-                            hinternet::error_of(&e)
-                                .map(|x| hinternet::Error::new(x.code()))
-                                .unwrap_or_else(|| hinternet::Error::from_io(e))
-                        })?;
-                        if k == 0 {
-                            break;
+                    let mut bytes = 0u64;
+                    while next.fetch_add(1, Ordering::Relaxed) < total {
+                        let mut r = inet.open_url(&url).await?;
+                        loop {
+                            let k = r.read(&mut buf).await.map_err(|e| {
+                                hinternet::error_of(&e)
+                                    .map(|x| hinternet::Error::new(x.code()))
+                                    .unwrap_or_else(|| hinternet::Error::from_io(e))
+                            })?;
+                            if k == 0 {
+                                break;
+                            }
+                            bytes += k as u64;
                         }
-                        total += k as u64;
                     }
-                    Ok::<u64, hinternet::Error>(total)
+                    Ok::<u64, hinternet::Error>(bytes)
                 }));
             }
             let mut total = 0;
