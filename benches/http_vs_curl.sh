@@ -16,7 +16,7 @@
 #          switch; the time is the CPU both sides spend.
 #   other  nginx on CPU 0, the client on CPU 1: every request wakes the other CPU. On a VM
 #          that costs tens of microseconds per round trip whoever the client is (a raw-socket
-#          loop that does nothing else is then within 15 % of curl on serial GETs).
+#          loop that does nothing else is then only 10-25 % faster than curl on serial GETs).
 #   free   nobody pinned: the scheduler picks, and the run mixes the two above.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
